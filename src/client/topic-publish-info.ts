@@ -64,6 +64,11 @@ export class TopicPublishInfo {
     this.index = startIndex & 0x7fffffff;
   }
 
+  /** Current value of the round-robin counter (carried over when the route is rebuilt). */
+  get roundRobinIndex(): number {
+    return this.index;
+  }
+
   /** Whether there is at least one writable queue. */
   get ok(): boolean {
     return this.messageQueues.length > 0;
