@@ -1,0 +1,88 @@
+/**
+ * The message key index (IndexService / IndexFile): `topic#key` → physical offsets, for both business keys (KEYS,
+ * space separated) and the unique key (UNIQ_KEY), which the real broker puts in the same hash index.
+ *
+ * Choice: memory only. The store rebuilds it on every open by re-dispatching the commitlog(s), legacy records
+ * included, so there is no index file format to keep in step; lookups are exact (no hash collisions to filter).
+ * @module
+ */
+
+/** What an index entry was built from. */
+export type IndexKind = 'key' | 'uniq';
+
+/** One indexed occurrence. */
+export interface IndexEntry {
+  /** Commitlog offset of the record. */
+  physOffset: number;
+  /** Its STORETIMESTAMP (ms). */
+  storeTimestamp: number;
+  /** Built from KEYS or from UNIQ_KEY. */
+  kind: IndexKind;
+}
+
+/** In-memory key and unique-key index. */
+export class KeyIndex {
+  private readonly table = new Map<string, IndexEntry[]>();
+  private count = 0;
+
+  /** Number of entries. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds one entry. Re-adding an entry already present (same record, same kind) is a no-op. */
+  add(topic: string, key: string, physOffset: number, storeTimestamp: number, kind: IndexKind): void {
+    if (key === '') return;
+    const k = `${topic}#${key}`;
+    let list = this.table.get(k);
+    if (list === undefined) {
+      list = [];
+      this.table.set(k, list);
+    }
+    // Dispatch runs in commitlog order, so duplicates can only sit at the tail.
+    for (let i = list.length - 1; i >= 0 && list[i].physOffset >= physOffset; i--) {
+      if (list[i].physOffset === physOffset && list[i].kind === kind) return;
+    }
+    const entry: IndexEntry = { physOffset, storeTimestamp, kind };
+    if (list.length === 0 || list[list.length - 1].physOffset < physOffset) list.push(entry);
+    else {
+      const at = list.findIndex((e) => e.physOffset > physOffset);
+      list.splice(at < 0 ? list.length : at, 0, entry);
+    }
+    this.count++;
+  }
+
+  /**
+   * Physical offsets stored under `topic#key` with `begin <= storeTimestamp <= end`, newest first, at most `maxNum`
+   * (IndexService#queryOffset walks newest to oldest). `kind` restricts to one kind of entry.
+   */
+  query(topic: string, key: string, maxNum: number, begin: number, end: number, kind?: IndexKind): number[] {
+    const list = this.table.get(`${topic}#${key}`);
+    const out: number[] = [];
+    if (list === undefined) return out;
+    for (let i = list.length - 1; i >= 0 && out.length < maxNum; i--) {
+      const e = list[i];
+      if (e.storeTimestamp < begin || e.storeTimestamp > end) continue;
+      if (kind !== undefined && e.kind !== kind) continue;
+      if (out[out.length - 1] !== e.physOffset) out.push(e.physOffset);
+    }
+    return out;
+  }
+
+  /** Drops every entry at or after `physOffset` (the log was truncated there). */
+  truncateFrom(physOffset: number): void {
+    for (const [k, list] of this.table) {
+      let n = list.length;
+      while (n > 0 && list[n - 1].physOffset >= physOffset) n--;
+      this.count -= list.length - n;
+      if (n === 0) this.table.delete(k);
+      else list.length = n;
+    }
+  }
+
+  /** Drops everything. */
+  clear(): void {
+    this.table.clear();
+    this.count = 0;
+  }
+}
