@@ -215,7 +215,12 @@ export class MessageStore {
     const { bytes, queueOffset, storeTimestamp, advance } = this.encode(input);
     const { physOffset, size } = this.commitLog.appendRecord(bytes);
     advance();
-    this.reputFromCommitLog();
+    if (this.reputOffset <= physOffset) this.dispatchPlain(this.reputOffset, physOffset);
+    // The record just written is in hand: dispatch it without reading it back.
+    if (this.reputOffset <= physOffset) {
+      this.dispatch(physOffset, bytes);
+      this.reputOffset = physOffset + size;
+    }
     return { physOffset, queueOffset, storeTimestamp, size, offsetMsgId: offsetMsgIdOf(parseRecord(bytes)) };
   }
 
@@ -490,9 +495,10 @@ export class MessageStore {
     };
   }
 
-  private dispatchPlain(from: number): number {
+  private dispatchPlain(from: number, before = Number.MAX_SAFE_INTEGER): number {
     let n = 0;
     for (const rec of this.commitLog.scan(from)) {
+      if (rec.physOffset >= before) break;
       this.dispatch(rec.physOffset, rec.bytes);
       this.reputOffset = rec.physOffset + rec.bytes.length;
       n++;
