@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { ValidationError } from '../../errors.js';
+import { encodeStoredMessage, type StoredMessageRecord } from '../../message/stored.js';
 import { FileQueue, type QueueFile } from './file-queue.js';
 import {
   BLANK_MAGIC_CODE,
@@ -118,6 +119,19 @@ export class CommitLog {
     patchPhysicalOffset(bytes, physOffset);
     this.queue.write(f, f.length, bytes);
     return { physOffset, size };
+  }
+
+  /**
+   * Encodes `input` in the stored layout (STORETIMESTAMP defaults to now) and appends it; PHYSICALOFFSET is where
+   * it lands.
+   * @throws ValidationError for values the layout cannot hold, or a record larger than a file.
+   */
+  append(input: Omit<StoredMessageRecord, 'commitLogOffset' | 'storeTimestamp'> & { storeTimestamp?: number }): AppendResult & {
+    storeTimestamp: number;
+  } {
+    const storeTimestamp = input.storeTimestamp ?? Date.now();
+    const bytes = encodeStoredMessage({ ...input, commitLogOffset: 0, storeTimestamp });
+    return { ...this.appendRecord(bytes), storeTimestamp };
   }
 
   /** Reads the record at `physOffset`; undefined when there is none (blank, unwritten, out of range). */

@@ -156,6 +156,17 @@ describe('CommitLog', () => {
     again.close();
   });
 
+  it('encodes and appends a message record', () => {
+    const log = new CommitLog({ dir: tempDir(), mappedFileSize: SIZE });
+    log.appendRecord(makeRecord(0, 10));
+    const r = log.append({ topic: 'T', body: Buffer.from('hi'), queueId: 2, queueOffset: 9, bornTimestamp: 5, bornHost: '1.2.3.4:5', storeHost: '5.6.7.8:9', storeTimestamp: 77 });
+    const m = decodeStoredMessage(log.read(r.physOffset)!, 0).message;
+    expect([m.commitLogOffset, m.queueOffset, m.queueId, m.storeTimestamp, m.body.toString()]).toEqual([r.physOffset, 9, 2, 77, 'hi']);
+    expect(r.storeTimestamp).toBe(77);
+    expect(() => log.append({ topic: 'T', body: Buffer.alloc(0), queueId: 0, queueOffset: 0, bornTimestamp: 0, bornHost: 'x', storeHost: 'y' })).toThrow(ValidationError);
+    log.close();
+  });
+
   it('rejects bad records with ValidationError', () => {
     const log = new CommitLog({ dir: tempDir(), mappedFileSize: 4096 });
     expect(() => log.appendRecord(Buffer.alloc(10))).toThrow(ValidationError);
