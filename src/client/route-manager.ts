@@ -184,6 +184,17 @@ export class RouteManager extends EventEmitter<RouteManagerEvents> {
   }
 
   /**
+   * Starts a refresh without waiting for it (e.g. after a send failed with a refresh-route error). Joins an
+   * in-flight refresh of the topic; a failure is reported as `refreshError`, never as an unhandled rejection.
+   * @param topic - topic name
+   */
+  requestRefresh(topic: string): void {
+    this.refresh(topic).catch((error: unknown) => {
+      this.emit('refreshError', { topic, error });
+    });
+  }
+
+  /**
    * The cached route, fetching it first if none is cached.
    * @param topic - topic name
    */

@@ -8,6 +8,12 @@
 import { MASTER_ID, PermName, type BrokerData, type TopicRouteData } from '../protocol/route.js';
 import type { LatencyFaultTolerance } from './latency-fault.js';
 
+/**
+ * Most queues one broker group may contribute. Real deployments use a handful to a few hundred; the cap only keeps a
+ * corrupt or hostile route (writeQueueNums = 2^31-1) from allocating billions of entries.
+ */
+export const MAX_QUEUES_PER_BROKER = 10_000;
+
 /** One message queue of a topic. */
 export interface MessageQueue {
   /** Topic name. */
@@ -149,7 +155,7 @@ export function buildTopicPublishInfo(
       const brokerName = item.slice(0, colon).trim();
       const nums = Number(item.slice(colon + 1).trim());
       if (!brokerName || !Number.isInteger(nums) || nums <= 0) continue;
-      const n = cap !== undefined ? Math.min(cap, nums) : nums;
+      const n = Math.min(MAX_QUEUES_PER_BROKER, cap !== undefined ? Math.min(cap, nums) : nums);
       for (let i = 0; i < n; i++) queues.push({ topic, brokerName, queueId: i });
     }
     return new TopicPublishInfo(topic, route, true, queues, start);
@@ -162,8 +168,8 @@ export function buildTopicPublishInfo(
     if ((qd.perm & PermName.WRITE) === 0) continue;
     // A group without an id-0 address cannot take writes ("broker not exist"): leave it out.
     if (!masters.has(qd.brokerName)) continue;
-    const nums = Math.max(0, Math.floor(qd.writeQueueNums));
-    const n = cap !== undefined ? Math.min(cap, nums) : nums;
+    const nums = Number.isFinite(qd.writeQueueNums) ? Math.max(0, Math.floor(qd.writeQueueNums)) : 0;
+    const n = Math.min(MAX_QUEUES_PER_BROKER, cap !== undefined ? Math.min(cap, nums) : nums);
     for (let i = 0; i < n; i++) queues.push({ topic, brokerName: qd.brokerName, queueId: i });
   }
   return new TopicPublishInfo(topic, route, false, queues, start);

@@ -198,3 +198,20 @@ describe('RouteManager', () => {
     expect(m.cachedPublishInfo('T')!.roundRobinIndex).toBe(idx);
   });
 });
+
+describe('RouteManager.requestRefresh', () => {
+  it('joins the in-flight refresh and reports failures as refreshError', async () => {
+    const src = new FakeSource();
+    src.delayMs = 5;
+    const m = new RouteManager({ source: src });
+    const errors: { topic: string }[] = [];
+    m.on('refreshError', (e) => errors.push(e));
+    const p = m.refresh('T').catch(() => undefined);
+    m.requestRefresh('T');
+    m.requestRefresh('T');
+    await p;
+    await new Promise((r) => setTimeout(r, 10));
+    expect(src.calls).toEqual(['T']);
+    expect(errors).toEqual([expect.objectContaining({ topic: 'T' }), expect.objectContaining({ topic: 'T' })]);
+  });
+});

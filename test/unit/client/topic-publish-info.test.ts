@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TopicRouteData } from '../../../src/protocol/route.js';
 import { LatencyFaultTolerance } from '../../../src/client/latency-fault.js';
-import { buildTopicPublishInfo, canonicalRoute, diffRoutes } from '../../../src/client/topic-publish-info.js';
+import fc from 'fast-check';
+import { MAX_QUEUES_PER_BROKER, buildTopicPublishInfo, canonicalRoute, diffRoutes } from '../../../src/client/topic-publish-info.js';
 
 function route(): TopicRouteData {
   return {
@@ -159,5 +160,47 @@ describe('diffRoutes', () => {
     const b = route();
     b.queueDatas[0].writeQueueNums = 8;
     expect(diffRoutes(route(), b)).toEqual({ leaderChanges: [], changed: true });
+  });
+});
+
+describe('selectQueue properties', () => {
+  it('never undefined with queues; prefers an available group other than the last one', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ n: fc.integer({ min: 0, max: 5 }), perm: fc.constantFrom(2, 4, 6), master: fc.boolean(), fault: fc.constantFrom('none', 'slow', 'dead') }), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 0, max: 10 }),
+        fc.integer({ min: 0, max: 0x7fffffff }),
+        (groups, lastIdx, start) => {
+          const r: TopicRouteData = { queueDatas: [], brokerDatas: [], filterServerTable: {} };
+          const ft = new LatencyFaultTolerance({ now: () => 0 });
+          groups.forEach((g, i) => {
+            const name = `g${i}`;
+            r.queueDatas.push({ brokerName: name, readQueueNums: g.n, writeQueueNums: g.n, perm: g.perm, topicSysFlag: 0 });
+            r.brokerDatas.push({ cluster: 'C', brokerName: name, brokerAddrs: g.master ? { '0': `h${i}:1` } : { '1': `h${i}:1` } });
+            if (g.fault === 'slow') ft.update(name, 2000, false);
+            if (g.fault === 'dead') ft.update(name, 0, true);
+          });
+          const info = buildTopicPublishInfo('T', r, { startIndex: start });
+          const last = `g${lastIdx}`;
+          const mq = info.selectQueue({ lastBrokerName: last, faultTolerance: ft });
+          if (!info.ok) {
+            expect(mq).toBeUndefined();
+            return;
+          }
+          expect(info.messageQueues).toContain(mq);
+          const good = info.brokerNames().filter((b) => b !== last && ft.isAvailable(b));
+          if (good.length > 0) expect(good).toContain(mq!.brokerName);
+        },
+      ),
+    );
+  });
+
+  it('a hostile queue count is capped', () => {
+    const r = route();
+    r.queueDatas = [{ brokerName: 'broker-a', readQueueNums: 1, writeQueueNums: 0x7fffffff, perm: 6, topicSysFlag: 0 }];
+    expect(buildTopicPublishInfo('T', r).messageQueues).toHaveLength(MAX_QUEUES_PER_BROKER);
+    r.queueDatas[0].writeQueueNums = Number.NaN;
+    expect(buildTopicPublishInfo('T', r).messageQueues).toHaveLength(0);
+    expect(buildTopicPublishInfo('T', { ...r, orderTopicConf: 'broker-a:99999999999' }).messageQueues).toHaveLength(MAX_QUEUES_PER_BROKER);
   });
 });
