@@ -102,6 +102,12 @@ export function nextOpaque(): number {
   return o;
 }
 
+/** A command that cannot even be read (e.g. `null`) is the caller's mistake: report it as a ValidationError. */
+function asValidationError(err: unknown, context: ErrorContext): RocketMQError {
+  if (err instanceof RocketMQError) return err;
+  return new ValidationError(`cannot encode command: ${err instanceof Error ? err.message : String(err)}`, { cause: err, context });
+}
+
 function formatAddr(host: string | undefined, port: number | undefined): string {
   if (host === undefined) return 'unknown';
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
@@ -171,14 +177,20 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
         reject(new ValidationError(`cannot connect to ${addr}: ${(err as Error).message}`, { cause: err, context: { brokerAddr: addr } }));
         return;
       }
+      let settled = false;
       const fail = (err: Error): void => {
+        // Stays attached after settling: a late second 'error' must not become an uncaught exception.
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         socket.destroy();
         reject(new ConnectionError(`cannot connect to ${addr}: ${err.message}`, { cause: err, context: { brokerAddr: addr } }));
       };
       const timer = setTimeout(() => fail(new Error(`connect timed out after ${timeoutMs} ms`)), timeoutMs);
-      socket.once('error', fail);
+      socket.on('error', fail);
       socket.once(options.tls ? 'secureConnect' : 'connect', () => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         socket.off('error', fail);
         resolve(new RemotingConnection(socket, { ...options, addr }));
@@ -224,7 +236,7 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
     try {
       frame = this.encode(this.stamp(cmd, opaque, cmd.flag & ~(FLAG_RESPONSE | FLAG_ONEWAY)));
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asValidationError(err, context));
     }
     return new Promise<RemotingCommand>((resolve, reject) => {
       const entry: InFlight = { resolve, reject, code: cmd.code, opaque, timer: undefined, signal, onAbort: undefined };
@@ -253,7 +265,7 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
     try {
       return this.write(this.stamp(cmd, opaque, (cmd.flag & ~FLAG_RESPONSE) | FLAG_ONEWAY));
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asValidationError(err, this.ctx({ requestCode: cmd?.code, opaque })));
     }
   }
 
@@ -262,7 +274,7 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
     try {
       return this.write(cmd);
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asValidationError(err, this.ctx({ requestCode: cmd?.code, opaque: cmd?.opaque })));
     }
   }
 

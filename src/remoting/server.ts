@@ -57,6 +57,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
   private readonly rawSockets = new Set<net.Socket>();
   private interceptor: RequestInterceptor | undefined;
   private server: net.Server | undefined;
+  private listening: Promise<number> | undefined;
   private boundPort = 0;
   private closing = false;
 
@@ -93,7 +94,11 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
    * @throws ConnectionError when the address cannot be bound (e.g. in use).
    */
   listen(): Promise<number> {
-    if (this.server) return Promise.resolve(this.boundPort);
+    this.listening ??= this.bind();
+    return this.listening;
+  }
+
+  private bind(): Promise<number> {
     const host = this.options.host ?? '127.0.0.1';
     const port = this.options.port ?? 0;
     const server = this.options.tls ? tls.createServer(this.options.tls) : net.createServer();
@@ -112,6 +117,7 @@ export class RemotingServer extends EventEmitter<RemotingServerEvents> {
     return new Promise((resolve, reject) => {
       const onListenError = (err: Error): void => {
         this.server = undefined;
+        this.listening = undefined;
         reject(new ConnectionError(`cannot listen on ${host}:${port}: ${err.message}`, { cause: err }));
       };
       server.once('error', onListenError);

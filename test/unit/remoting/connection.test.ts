@@ -1,0 +1,370 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  AbortError,
+  ConnectionClosedError,
+  ConnectionError,
+  ProtocolError,
+  RequestTimeoutError,
+  ValidationError,
+  type RocketMQError,
+} from '../../../src/errors.js';
+import { FLAG_ONEWAY, SerializeType, createRequest, createResponse, type RemotingCommand } from '../../../src/remoting/command.js';
+import { RemotingConnection } from '../../../src/remoting/connection.js';
+import { decodeFrame, encodeFrame } from '../../../src/remoting/frame.js';
+import { RemotingServer, type RemotingServerOptions } from '../../../src/remoting/server.js';
+import { FrameSplitter } from '../../../src/remoting/splitter.js';
+import { sleep } from './helpers.js';
+
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function startServer(options: RemotingServerOptions = {}): Promise<{ server: RemotingServer; port: number }> {
+  const server = new RemotingServer(options);
+  cleanups.push(() => server.close());
+  const port = await server.listen();
+  return { server, port };
+}
+
+async function connect(port: number, extra: Partial<Parameters<typeof RemotingConnection.connect>[0]> = {}): Promise<RemotingConnection> {
+  const conn = await RemotingConnection.connect({ host: '127.0.0.1', port, ...extra });
+  cleanups.push(() => conn.close());
+  return conn;
+}
+
+/** A raw TCP peer for misbehaviour a RemotingServer would never produce. */
+async function rawServer(onSocket: (s: net.Socket) => void): Promise<number> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => undefined);
+    onSocket(s);
+  });
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as net.AddressInfo).port;
+}
+
+function catchErr(p: Promise<unknown>): Promise<RocketMQError> {
+  return p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (err: RocketMQError) => err,
+  );
+}
+
+describe('RemotingConnection over loopback', () => {
+  it('matches many concurrent responses by opaque even when answered in reverse order', async () => {
+    const n = 200;
+    const { server, port } = await startServer();
+    const held: (() => void)[] = [];
+    server.handle(10, (req) => {
+      return new Promise<RemotingCommand>((resolve) => {
+        held.push(() => resolve(createResponse(req, 0, undefined, { echo: req.extFields!.i }, req.body)));
+        // Release on a later turn, once every handler promise has its continuation attached.
+        if (held.length === n) setImmediate(() => held.reverse().forEach((release) => release()));
+      });
+    });
+    const conn = await connect(port);
+    const arrival: number[] = [];
+    const results = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        conn.invoke(createRequest(10, { i }, Buffer.from(`body-${i}`)), { timeoutMs: 5000 }).then((res) => {
+          arrival.push(i);
+          return res;
+        }),
+      ),
+    );
+    results.forEach((res, i) => {
+      expect(res.extFields!.echo).toBe(String(i));
+      expect(res.body!.toString()).toBe(`body-${i}`);
+    });
+    expect(arrival[0]).toBe(n - 1);
+    expect(arrival[n - 1]).toBe(0);
+    expect(conn.pendingRequests).toBe(0);
+  });
+
+  it('times out a request, with context, and forgets it', async () => {
+    const { server, port } = await startServer();
+    server.handle(11, () => undefined);
+    const conn = await connect(port);
+    const started = Date.now();
+    const err = await catchErr(conn.invoke(createRequest(11), { timeoutMs: 60 }));
+    expect(err).toBeInstanceOf(RequestTimeoutError);
+    expect((err as RequestTimeoutError).timeoutMs).toBe(60);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+    expect(err.context).toMatchObject({ brokerAddr: `127.0.0.1:${port}`, requestCode: 11 });
+    expect(typeof err.context.opaque).toBe('number');
+    expect(conn.pendingRequests).toBe(0);
+    expect(conn.closed).toBe(false);
+  });
+
+  it('aborts a request through its AbortSignal, and refuses an already aborted one without sending', async () => {
+    const { server, port } = await startServer();
+    let seen = 0;
+    server.handle(12, () => {
+      seen++;
+      return undefined;
+    });
+    const conn = await connect(port);
+    const ac = new AbortController();
+    const pending = catchErr(conn.invoke(createRequest(12), { timeoutMs: 5000, signal: ac.signal }));
+    await sleep(20);
+    ac.abort(new Error('user gave up'));
+    const err = await pending;
+    expect(err).toBeInstanceOf(AbortError);
+    expect(err.context.requestCode).toBe(12);
+    expect(conn.pendingRequests).toBe(0);
+    expect(seen).toBe(1);
+
+    const pre = await catchErr(conn.invoke(createRequest(12), { timeoutMs: 5000, signal: AbortSignal.abort() }));
+    expect(pre).toBeInstanceOf(AbortError);
+    await sleep(30);
+    expect(seen).toBe(1);
+  });
+
+  it('fails every in-flight request at once when the peer resets mid-frame', async () => {
+    let received = 0;
+    const port = await rawServer((s) => {
+      s.on('data', (chunk) => {
+        received += new FrameSplitter().push(chunk).length;
+        if (received >= 5) {
+          const half = encodeFrame({ ...createResponse(createRequest(1), 0), body: Buffer.alloc(100) });
+          s.write(half.subarray(0, 30), () => s.resetAndDestroy());
+        }
+      });
+    });
+    const conn = await connect(port);
+    const closes: (RocketMQError | undefined)[] = [];
+    conn.on('close', (reason) => closes.push(reason));
+    conn.on('error', () => undefined);
+    const errs = await Promise.all(Array.from({ length: 5 }, (_, i) => catchErr(conn.invoke(createRequest(20 + i), { timeoutMs: 5000 }))));
+    for (const [i, err] of errs.entries()) {
+      expect(err).toBeInstanceOf(ConnectionClosedError);
+      expect(err.context).toMatchObject({ brokerAddr: `127.0.0.1:${port}`, requestCode: 20 + i });
+    }
+    expect(new Set(errs.map((e) => e.message)).size).toBe(1);
+    expect(conn.closed).toBe(true);
+    expect(closes).toHaveLength(1);
+    expect(conn.pendingRequests).toBe(0);
+    expect(await catchErr(conn.invoke(createRequest(1), { timeoutMs: 100 }))).toBeInstanceOf(ConnectionClosedError);
+  });
+
+  it('closes itself on a bad frame from the peer and reports a ProtocolError', async () => {
+    const port = await rawServer((s) => s.once('data', () => s.write(Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n'))));
+    const conn = await connect(port);
+    const errors: RocketMQError[] = [];
+    conn.on('error', (e) => errors.push(e));
+    const err = await catchErr(conn.invoke(createRequest(1), { timeoutMs: 5000 }));
+    expect(err).toBeInstanceOf(ConnectionClosedError);
+    expect(err.cause).toBeInstanceOf(ProtocolError);
+    expect(errors[0]).toBeInstanceOf(ProtocolError);
+    expect(errors[0].context.brokerAddr).toBe(`127.0.0.1:${port}`);
+  });
+
+  it('closes itself when the peer sends a frame over maxFrameSize', async () => {
+    const { server, port } = await startServer();
+    server.handle(13, (req) => createResponse(req, 0, undefined, undefined, Buffer.alloc(4096)));
+    const conn = await connect(port, { maxFrameSize: 1024 });
+    conn.on('error', () => undefined);
+    const err = await catchErr(conn.invoke(createRequest(13), { timeoutMs: 5000 }));
+    expect(err).toBeInstanceOf(ConnectionClosedError);
+    expect(String((err.cause as Error).message)).toMatch(/exceeds the 1024-byte maximum/);
+  });
+
+  it('sends oneway requests with FLAG_ONEWAY and the peer does not answer them', async () => {
+    const { server, port } = await startServer();
+    const got: RemotingCommand[] = [];
+    server.handle(15, (req) => {
+      got.push(req);
+      return createResponse(req, 0);
+    });
+    // A raw client, to see every byte that comes back.
+    const sock = net.connect(port, '127.0.0.1');
+    cleanups.push(() => void sock.destroy());
+    await new Promise((r) => sock.once('connect', r));
+    const back: Buffer[] = [];
+    sock.on('data', (c) => back.push(c));
+    sock.write(encodeFrame({ ...createRequest(15, { commitOffset: 7 }), opaque: 77, flag: FLAG_ONEWAY }));
+    await sleep(100);
+    expect(got).toHaveLength(1);
+    expect(back).toHaveLength(0);
+
+    const conn = await connect(port);
+    await conn.invokeOneway(createRequest(15, { commitOffset: 8 }));
+    await sleep(50);
+    expect(got).toHaveLength(2);
+    expect(got[1].flag & FLAG_ONEWAY).toBe(FLAG_ONEWAY);
+    expect(got[1].extFields).toEqual({ commitOffset: '8' });
+  });
+
+  it('delivers broker-initiated requests to the client hooks (40 oneway, 307 answered, 221 unhandled, throw)', async () => {
+    const { server, port } = await startServer();
+    const serverSide = new Promise<RemotingConnection>((resolve) => server.once('connection', resolve));
+    const conn = await connect(port);
+    const notified: RemotingCommand[] = [];
+    conn.onRequest(40, (req) => {
+      notified.push(req);
+      return createResponse(req, 0); // dropped: the request is oneway
+    });
+    conn.onRequest(307, async (req) => {
+      await sleep(5);
+      return createResponse(req, 0, undefined, undefined, Buffer.from(JSON.stringify({ group: req.extFields!.consumerGroup })));
+    });
+    conn.onRequest(309, () => {
+      throw new Error('consume failed');
+    });
+    const peer = await serverSide;
+    expect(server.connections.has(peer)).toBe(true);
+
+    await peer.invokeOneway(createRequest(40, { consumerGroup: 'G' }));
+    const info = await peer.invoke(createRequest(307, { consumerGroup: 'G', clientId: 'c1' }), { timeoutMs: 2000 });
+    expect(info.code).toBe(0);
+    expect(JSON.parse(info.body!.toString())).toEqual({ group: 'G' });
+    expect(notified).toHaveLength(1);
+    expect(notified[0].extFields).toEqual({ consumerGroup: 'G' });
+
+    const unsupported = await peer.invoke(createRequest(221), { timeoutMs: 2000 });
+    expect(unsupported.code).toBe(3);
+    expect(unsupported.remark).toBe(' request type 221 not supported');
+    const failed = await peer.invoke(createRequest(309), { timeoutMs: 2000 });
+    expect(failed.code).toBe(1);
+    expect(failed.remark).toBe('consume failed');
+  });
+
+  it('answers unknown codes with code 3 and serves responses in the server serialize type', async () => {
+    const { server, port } = await startServer();
+    server.handle(16, (req) => createResponse(req, 0, 'ok', { type: String(req.serializeType) }));
+    const conn = await connect(port, { serializeType: SerializeType.ROCKETMQ, language: 'NODE_JS', version: 479 });
+    const res = await conn.invoke(createRequest(16), { timeoutMs: 2000 });
+    expect(res.extFields).toEqual({ type: String(SerializeType.ROCKETMQ) });
+    expect(res.serializeType).toBe(SerializeType.JSON);
+    expect(res.remark).toBe('ok');
+    const unknown = await conn.invoke(createRequest(999), { timeoutMs: 2000 });
+    expect(unknown).toMatchObject({ code: 3, remark: ' request type 999 not supported', flag: 1 });
+  });
+
+  it('lets an interceptor add latency or drop requests', async () => {
+    const { server, port } = await startServer();
+    server.handle(17, (req) => createResponse(req, 0));
+    let paused = false;
+    server.setInterceptor(async (_req, _conn, next) => {
+      if (paused) return undefined;
+      await sleep(50);
+      return next();
+    });
+    const conn = await connect(port);
+    const t0 = Date.now();
+    expect((await conn.invoke(createRequest(17), { timeoutMs: 2000 })).code).toBe(0);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
+    paused = true;
+    expect(await catchErr(conn.invoke(createRequest(17), { timeoutMs: 80 }))).toBeInstanceOf(RequestTimeoutError);
+    server.setInterceptor(undefined);
+    expect((await conn.invoke(createRequest(17), { timeoutMs: 2000 })).code).toBe(0);
+  });
+
+  it('rejects connecting to a closed port with ConnectionError', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const err = await catchErr(RemotingConnection.connect({ host: '127.0.0.1', port }));
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err.context.brokerAddr).toBe(`127.0.0.1:${port}`);
+  });
+
+  it('gives up after connectTimeoutMs when the handshake never completes', async () => {
+    const port = await rawServer(() => undefined); // accepts TCP, never speaks TLS
+    const t0 = Date.now();
+    const err = await catchErr(RemotingConnection.connect({ host: '127.0.0.1', port, tls: true, connectTimeoutMs: 100 }));
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err.message).toMatch(/timed out after 100 ms/);
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
+  it('closes idle connections and fails later calls', async () => {
+    const { server, port } = await startServer();
+    const conn = await connect(port, { idleTimeoutMs: 80 });
+    const closed = new Promise<RocketMQError | undefined>((r) => conn.once('close', r));
+    expect(await closed).toBeUndefined();
+    expect(conn.closed).toBe(true);
+    expect(await catchErr(conn.invokeOneway(createRequest(1)))).toBeInstanceOf(ConnectionClosedError);
+    expect(await catchErr(conn.send(createRequest(1)))).toBeInstanceOf(ConnectionClosedError);
+    await sleep(20);
+    expect(server.connections.size).toBe(0);
+  });
+
+  it('server.close() closes accepted connections and their clients see it', async () => {
+    const { server, port } = await startServer();
+    server.handle(18, () => undefined);
+    const conn = await connect(port);
+    const pending = catchErr(conn.invoke(createRequest(18), { timeoutMs: 5000 }));
+    await sleep(20);
+    expect(server.connections.size).toBe(1);
+    await server.close();
+    expect(server.connections.size).toBe(0);
+    expect(await pending).toBeInstanceOf(ConnectionClosedError);
+    await conn.close();
+    expect(conn.socket.destroyed).toBe(true);
+  });
+
+  it('decodes what it sends: invoke does not mutate the caller command', async () => {
+    const { server, port } = await startServer();
+    server.handle(19, (req) => createResponse(req, 0, undefined, { opaque: req.opaque }));
+    const conn = await connect(port);
+    const cmd = { ...createRequest(19), flag: FLAG_ONEWAY };
+    const res = await conn.invoke(cmd, { timeoutMs: 2000 });
+    expect(cmd.opaque).toBe(0);
+    expect(cmd.flag).toBe(FLAG_ONEWAY);
+    expect(res.extFields!.opaque).toBe(String(res.opaque));
+    // The raw bytes of a response are a normal frame.
+    expect(decodeFrame(encodeFrame(res).subarray(4)).opaque).toBe(res.opaque);
+  });
+
+  it('listen() is idempotent and a taken port is a ConnectionError', async () => {
+    const { server, port } = await startServer();
+    expect(await Promise.all([server.listen(), server.listen()])).toEqual([port, port]);
+    const clash = new RemotingServer({ port });
+    const err = await catchErr(clash.listen());
+    expect(err).toBeInstanceOf(ConnectionError);
+    await clash.close();
+  });
+
+  it('rejects unencodable commands with ValidationError and keeps the connection', async () => {
+    const { server, port } = await startServer();
+    server.handle(10, (req) => createResponse(req, 0));
+    const conn = await connect(port);
+    expect(await catchErr(conn.invoke(null as unknown as RemotingCommand, { timeoutMs: 100 }))).toBeInstanceOf(ValidationError);
+    expect(await catchErr(conn.invoke({ ...createRequest(10), code: 1.5 }, { timeoutMs: 100 }))).toBeInstanceOf(ValidationError);
+    expect(await catchErr(conn.invoke(createRequest(10), { timeoutMs: Number.NaN }))).toBeInstanceOf(ValidationError);
+    expect(await catchErr(conn.invokeOneway(null as unknown as RemotingCommand))).toBeInstanceOf(ValidationError);
+    expect((await conn.invoke(createRequest(10), { timeoutMs: 2000 })).code).toBe(0);
+  });
+
+  it('leaves no socket, server or timer behind after close()', async () => {
+    const count = (): number =>
+      process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TCPServerWrap' || r === 'Timeout').length;
+    await sleep(20); // let handles of earlier tests finish closing
+    const before = count();
+    const server = new RemotingServer({ idleTimeoutMs: 60_000 });
+    server.handle(10, () => undefined);
+    const port = await server.listen();
+    const conn = await RemotingConnection.connect({ host: '127.0.0.1', port, idleTimeoutMs: 60_000 });
+    const pending = catchErr(conn.invoke(createRequest(10), { timeoutMs: 60_000 }));
+    expect(count()).toBeGreaterThan(before);
+    await conn.close();
+    await server.close();
+    expect(await pending).toBeInstanceOf(ConnectionClosedError);
+    await sleep(10);
+    expect(count()).toBeLessThanOrEqual(before);
+  });
+});
