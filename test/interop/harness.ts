@@ -18,5 +18,7 @@ export {
 export type { InteropCluster, PortPlan, StartClusterOptions, WaitForRegistrationOptions } from './harness/cluster.js';
 export { upgradeMasterSlaveToDLedger } from './harness/upgrade.js';
 export type { UpgradeOptions, UpgradeResult } from './harness/upgrade.js';
-export { cleanupAll, createRunDir, killJvm, liveProcesses, sleep, spawnJvm, stopJvm, waitForLog } from './harness/procs.js';
+export {
+  cleanupAll, createRunDir, killJvm, liveProcesses, sleep, spawnJvm, stopJvm, trackChild, waitForLog,
+} from './harness/procs.js';
 export type { JvmProcess, SpawnJvmOptions } from './harness/procs.js';

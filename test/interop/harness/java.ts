@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClientStateError, ValidationError } from '../../../src/errors.js';
-import { createRunDir } from './procs.js';
+import { createRunDir, trackChild } from './procs.js';
 
 /** `test/interop/`. */
 export const INTEROP_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -171,7 +171,7 @@ export async function runJavaMain(
   const cp = `${dist.classesDir}${path.delimiter}${dist.classpath}`;
   const started = Date.now();
   return new Promise<JavaRunResult>((resolve) => {
-    execFile(
+    const child = execFile(
       'java',
       [...jvmArgs(kind, home, home), '-cp', cp, main, ...args],
       { timeout: opts.timeoutMs ?? 120_000, killSignal: 'SIGKILL', maxBuffer: 64 << 20, env: { ...process.env, ROCKETMQ_HOME: home } },
@@ -191,6 +191,8 @@ export async function runJavaMain(
         resolve({ code, stdout, stderr, json, durationMs: Date.now() - started });
       },
     );
+    // An exec that failed to start has no pid; its callback still reports the error.
+    if (child.pid !== undefined) trackChild(`${main}#${child.pid}`, child);
   });
 }
 

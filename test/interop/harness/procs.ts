@@ -136,7 +136,16 @@ export function spawnJvm(opts: SpawnJvmOptions): JvmProcess {
   } finally {
     fs.closeSync(fd);
   }
-  if (child.pid === undefined) throw new ClientStateError(`could not spawn ${opts.name}`);
+  return trackChild(opts.name, child, opts.logFile);
+}
+
+/**
+ * Puts a child started elsewhere (e.g. a short-lived mqadmin run) under the same teardown
+ * guarantees as {@link spawnJvm}'s children.
+ */
+export function trackChild(name: string, child: ChildProcess, logFile = ''): JvmProcess {
+  installHooks();
+  if (child.pid === undefined) throw new ClientStateError(`could not spawn ${name}`);
   let done = false;
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => {
@@ -152,7 +161,7 @@ export function spawnJvm(opts: SpawnJvmOptions): JvmProcess {
       resolve(-1);
     });
   });
-  const proc: JvmProcess = { name: opts.name, pid: child.pid, logFile: opts.logFile, child, exited, alive: () => !done };
+  const proc: JvmProcess = { name, pid: child.pid, logFile, child, exited, alive: () => !done };
   live.add(proc);
   syncWatchdogFiles();
   return proc;

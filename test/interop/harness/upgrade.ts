@@ -60,9 +60,9 @@ export async function upgradeMasterSlaveToDLedger(
   const timeoutMs = opts.timeoutMs ?? 150_000;
   const timings: Record<string, number> = {};
   let t = Date.now();
-  // Graceful stops flush the commitlog and unregister from the name server.
-  await stopJvm(master.proc);
-  await stopJvm(slave.proc);
+  // Graceful stops flush the commitlog and unregister from the name server (9-14 s each on
+  // 2 cores, so both at once).
+  await Promise.all([stopJvm(master.proc), stopJvm(slave.proc)]);
   timings.stop = Date.now() - t;
 
   t = Date.now();
