@@ -70,7 +70,7 @@ export interface ConnectOptions extends RemotingConnectionOptions {
 export interface InvokeOptions {
   /** Time budget for the response in milliseconds. */
   timeoutMs: number;
-  /** Cancels the wait (the request may already be on the wire). */
+  /** Cancels the wait (the request may already be on the wire). @default undefined */
   signal?: AbortSignal;
 }
 
@@ -106,6 +106,10 @@ export function nextOpaque(): number {
 function asValidationError(err: unknown, context: ErrorContext): RocketMQError {
   if (err instanceof RocketMQError) return err;
   return new ValidationError(`cannot encode command: ${err instanceof Error ? err.message : String(err)}`, { cause: err, context });
+}
+
+function isPromiseLike<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
 function formatAddr(host: string | undefined, port: number | undefined): string {
@@ -305,7 +309,12 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
   private write(cmd: RemotingCommand): Promise<void> {
     const context = this.ctx({ requestCode: cmd?.code, opaque: cmd?.opaque });
     if (this.isClosed) return Promise.reject(new ConnectionClosedError(`connection to ${this.addr} is closed`, { context }));
-    const frame = this.encode(cmd);
+    let frame: Buffer;
+    try {
+      frame = this.encode(cmd);
+    } catch (err) {
+      return Promise.reject(asValidationError(err, context));
+    }
     return new Promise((resolve, reject) => {
       this.socket.write(frame, (err) => {
         if (err) reject(new ConnectionClosedError(`write to ${this.addr} failed: ${err.message}`, { cause: err, context }));
@@ -365,8 +374,8 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
       this.replyError(req, err);
       return;
     }
-    if (result instanceof Promise) {
-      result.then(
+    if (isPromiseLike(result)) {
+      Promise.resolve(result).then(
         (res) => this.reply(req, res),
         (err: unknown) => this.replyError(req, err),
       );
@@ -383,9 +392,17 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
   /** Sends `res` as the answer to `req` (forcing its opaque and RESPONSE flag) unless `req` was oneway. */
   private reply(req: RemotingCommand, res: RemotingCommand | undefined): void {
     if (res === undefined || res === null || isOneway(req) || this.isClosed) return;
-    const out: RemotingCommand = { ...res, opaque: req.opaque, flag: res.flag | FLAG_RESPONSE };
-    if (this.language !== undefined) out.language = this.language;
-    if (this.version !== undefined) out.version = this.version;
+    let out: RemotingCommand;
+    try {
+      out = { ...res, opaque: req.opaque, flag: res.flag | FLAG_RESPONSE };
+      if (this.language !== undefined) out.language = this.language;
+      if (this.version !== undefined) out.version = this.version;
+      this.encode(out);
+    } catch (err) {
+      // The handler built something unencodable: that is a server-side bug, so the peer gets SYSTEM_ERROR.
+      const message = err instanceof Error ? err.message : String(err);
+      out = createResponse(req, CODE_SYSTEM_ERROR, `invalid response: ${message}`);
+    }
     // A failed write means the connection is going down; 'close' reports that, so nothing to add here.
     this.write(out).catch(() => undefined);
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -239,6 +240,12 @@ describe('RemotingConnection over loopback', () => {
     const failed = await peer.invoke(createRequest(309), { timeoutMs: 2000 });
     expect(failed.code).toBe(1);
     expect(failed.remark).toBe('consume failed');
+    conn.onRequest(309, (req) => ({ ...createResponse(req, 0), code: 1.5 }));
+    const invalid = await peer.invoke(createRequest(309), { timeoutMs: 2000 });
+    expect(invalid.code).toBe(1);
+    expect(invalid.remark).toMatch(/^invalid response: /);
+    conn.onRequest(309, undefined);
+    expect((await peer.invoke(createRequest(309), { timeoutMs: 2000 })).code).toBe(3);
   });
 
   it('answers unknown codes with code 3 and serves responses in the server serialize type', async () => {
@@ -366,5 +373,36 @@ describe('RemotingConnection over loopback', () => {
     expect(await pending).toBeInstanceOf(ConnectionClosedError);
     await sleep(10);
     expect(count()).toBeLessThanOrEqual(before);
+  });
+
+  it('survives hostile clients: each bad connection closes alone, good clients keep being served', async () => {
+    const { server, port } = await startServer();
+    server.handle(10, (req) => createResponse(req, 0));
+    const good = await connect(port);
+    const badHeader = (type: number, header: Buffer): Buffer => {
+      const f = Buffer.alloc(8 + header.length);
+      f.writeInt32BE(4 + header.length, 0);
+      f.writeInt32BE((type << 24) | header.length, 4);
+      header.copy(f, 8);
+      return f;
+    };
+    const payloads = [
+      Buffer.concat([Buffer.from([0x80]), randomBytes(63)]), // negative length
+      Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'),
+      badHeader(0, Buffer.from('{"code":')),
+      badHeader(1, Buffer.from('0001000000000000010000000000000003e8' + '00'.repeat(12), 'hex')), // remark length 1000
+      badHeader(7, Buffer.from('{}')),
+      Buffer.from('7fffffff00000000', 'hex'),
+    ];
+    for (const payload of payloads) {
+      const sock = net.connect(port, '127.0.0.1');
+      sock.on('error', () => undefined);
+      cleanups.push(() => void sock.destroy());
+      const ended = new Promise((resolve) => sock.once('close', resolve));
+      sock.write(payload);
+      await ended; // the server hung up on it
+    }
+    expect((await good.invoke(createRequest(10), { timeoutMs: 2000 })).code).toBe(0);
+    expect(server.connections.size).toBe(1);
   });
 });
