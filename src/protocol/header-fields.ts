@@ -154,7 +154,7 @@ export function expectCodes(
   requestCode: number,
   context: ErrorContext = {},
 ): void {
-  if (!ok.includes(cmd.code)) throw errorFromResponse(cmd, { requestCode, ...context });
+  if (!ok.includes(cmd.code)) throw errorFromResponse(cmd, { ...context, requestCode: context.requestCode ?? requestCode });
 }
 
 /**
