@@ -27,7 +27,7 @@ import { defaultTopicConfig } from './store/config-store.js';
 import { scaled, sleep } from './timing.js';
 import { upgradeGroup } from './upgrade.js';
 
-/** One replica of a group. @internal */
+/** One replica of a group. */
 export interface ClusterNode {
   /** Replica id. */
   id: string;
@@ -37,7 +37,7 @@ export interface ClusterNode {
   dledger?: DLedgerNode;
 }
 
-/** One broker group. @internal */
+/** One broker group. */
 export interface ClusterGroup {
   /** Options it was created with. */
   options: MockGroupOptions;
@@ -115,14 +115,14 @@ export class MockCluster extends EventEmitter<MockClusterEvents> {
     return this.group(brokerName).nodes;
   }
 
-  /** @internal */
+  /** */
   group(brokerName: string): ClusterGroup {
     const g = this.groups.get(brokerName);
     if (!g) throw new ValidationError(`no broker group ${brokerName}`);
     return g;
   }
 
-  /** @internal */
+  /** */
   brokerOptions(brokerName: string, id: string, extra: Partial<MockBrokerOptions>): MockBrokerOptions {
     const g = this.group(brokerName);
     return {
@@ -166,7 +166,7 @@ export class MockCluster extends EventEmitter<MockClusterEvents> {
     }
   }
 
-  /** @internal Creates the DLedger replicas and their brokers for a group. */
+  /** Creates the DLedger replicas and their brokers for a group. */
   buildDLedgerNodes(group: ClusterGroup, replicas: number, optionsOf: (id: string) => MockBrokerOptions, startPos: number): void {
     if (!Number.isInteger(replicas) || replicas < 1) throw new ValidationError(`bad replica count ${replicas}`);
     const network = new DLedgerNetwork();

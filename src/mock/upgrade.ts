@@ -27,7 +27,6 @@ function inspectLegacy(dir: string, mappedFileSize: number | undefined): { diges
 
 /**
  * Restarts a stopped master/slave group as a DLedger group.
- * @internal
  */
 export async function upgradeGroup(cluster: MockCluster, g: ClusterGroup, options: UpgradeOptions): Promise<void> {
   const name = g.options.brokerName;
