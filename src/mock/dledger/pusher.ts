@@ -308,7 +308,9 @@ export class EntryPusher {
       try {
         h.log.appendAt(b.req.entry as Buffer);
       } catch (err) {
-        b.answer(res(isInconsistentState(err) ? 'INCONSISTENT_STATE' : 'INCONSISTENT_STATE'));
+        // Wrong pos/index is INCONSISTENT_STATE; an entry too big for a data file can never be stored either.
+        void isInconsistentState(err);
+        b.answer(res('INCONSISTENT_STATE'));
         continue;
       }
       b.answer(res('SUCCESS'));

@@ -21,21 +21,30 @@ function group(seed: number): DLedgerGroup {
 describe('DLedger election', () => {
   it('elects exactly one leader of three, followed by the other two in its term', async () => {
     const g = group(11);
-    g.start();
-    const leader = await g.waitForLeader(5000);
-    await sleep(600); // three heartbeats later it is still the only one
-    const nodes = [...g.nodes.values()];
-    expect(nodes.filter((n) => n.role === 'LEADER')).toEqual([leader]);
-    for (const n of nodes) {
-      if (n === leader) continue;
-      expect(n.role).toBe('FOLLOWER');
-      expect(n.leaderId).toBe(leader.selfId);
-      expect(n.term).toBe(leader.term);
+    const leadersByTerm = new Map<number, Set<string>>();
+    for (const n of g.nodes.values()) {
+      n.on('roleChange', (e) => {
+        if (e.role !== 'LEADER') return;
+        if (!leadersByTerm.has(e.term)) leadersByTerm.set(e.term, new Set());
+        leadersByTerm.get(e.term)!.add(n.selfId);
+      });
     }
+    g.start();
+    await g.waitForLeader(5000);
+    await sleep(600); // three heartbeats later
+    const nodes = [...g.nodes.values()];
+    await until(() => {
+      const l = nodes.filter((n) => n.role === 'LEADER');
+      return l.length === 1 && nodes.every((n) => n === l[0] || (n.role === 'FOLLOWER' && n.leaderId === l[0].selfId && n.term === l[0].term));
+    }, 5000, 'one leader, two followers');
+    const leader = nodes.find((n) => n.role === 'LEADER')!;
+    // never two leaders in one term, at any point of the run
+    for (const ids of leadersByTerm.values()) expect(ids.size).toBe(1);
+    expect(leadersByTerm.get(leader.term)).toEqual(new Set([leader.selfId]));
     // the persisted vote of a follower names the leader in that term
     const f = nodes.find((n) => n !== leader)!;
     const text = fs.readFileSync(path.join(f.log.dir, 'currterm'), 'utf8');
-    expect(text).toContain(`currTerm=${leader.term}`);
+    expect(text).toBe(`currTerm=${leader.term}\nvoteLeader=${leader.selfId}\n`);
   });
 
   it('a killed leader is replaced by another node after the heartbeat timeout', async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DLedgerGroup, type DLedgerNode, type CommittedEvent, type TruncatedEvent } from '../../../../src/mock/dledger/index.js';
 import { tempDir, sleep, until } from './helpers.js';
 
-const SCALE = 0.1; // ack timeout 250 ms, heartbeat 200 ms, follower timeout 600 ms
+const SCALE = 0.2; // ack timeout 500 ms, heartbeat 400 ms, follower timeout 1.2 s (roomy for loaded CI)
 let cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const f of cleanup.reverse()) f();
@@ -94,7 +94,7 @@ describe('DLedger replication', () => {
     g.isolate(leader.selfId);
     const r = await leader.appendAsLeader(Buffer.from('maybe'));
     expect(r.status).toBe('WAIT_QUORUM_ACK_TIMEOUT');
-    g.heal(); // before anyone's 600 ms heartbeat timeout
+    g.heal(); // before anyone's 1.2 s heartbeat timeout
     await until(() => [...g.nodes.values()].every((n) => n.committedIndex === 1), 3000, 'late commit');
     expect(leader.role).toBe('LEADER');
     for (const n of g.nodes.values()) expect(n.log.get(1)!.body.toString()).toBe('maybe');
