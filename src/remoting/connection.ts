@@ -183,7 +183,7 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
       }
       let settled = false;
       const fail = (err: Error): void => {
-        // Stays attached after settling: a late second 'error' must not become an uncaught exception.
+        // On failure this listener stays attached, so a late second 'error' cannot become an uncaught exception.
         if (settled) return;
         settled = true;
         clearTimeout(timer);

@@ -287,6 +287,7 @@ describe('RemotingConnection over loopback', () => {
     const err = await catchErr(RemotingConnection.connect({ host: '127.0.0.1', port }));
     expect(err).toBeInstanceOf(ConnectionError);
     expect(err.context.brokerAddr).toBe(`127.0.0.1:${port}`);
+    expect(await catchErr(RemotingConnection.connect({ host: '127.0.0.1', port: 70000 }))).toBeInstanceOf(ValidationError);
   });
 
   it('gives up after connectTimeoutMs when the handshake never completes', async () => {
