@@ -17,8 +17,9 @@ describe.skipIf(missing.length > 0)(`real RocketMQ ${ROCKETMQ_4}: master/slave s
   let cluster: InteropCluster;
 
   beforeAll(async () => {
-    // Another base port than the 5.x file, so a leftover from one never collides with the other.
-    cluster = await startCluster({ version: ROCKETMQ_4, masterSlave: true, dledger: false, basePort: 33_000 });
+    // Another base port than the 5.x file, so a leftover from one never collides with the other (both below the
+    // 32768+ ephemeral range, so outgoing sockets of other tests cannot hold them).
+    cluster = await startCluster({ version: ROCKETMQ_4, masterSlave: true, dledger: false, basePort: 28_000 });
     console.log(`interop ${ROCKETMQ_4} timings (ms): ${JSON.stringify(cluster.timings)}`);
   });
 
