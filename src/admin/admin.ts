@@ -286,12 +286,41 @@ export class Admin {
   /**
    * Reads one message straight from the broker encoded in its offsetMsgId (store host + commit-log offset), with no
    * route lookup, as Java's `viewMessage` does.
+   *
+   * DLedger replicas hold byte-identical logs, so a message written by a leader that has since died still names
+   * the dead leader as its store host. With `topic`, when that host cannot be reached, every replica in the topic's
+   * route is asked for the same commit-log offset and a record whose offsetMsgId matches exactly is returned.
    * @param offsetMsgId - 32 (IPv4) or 56 (IPv6) hex characters
-   * @throws ValidationError for a malformed id; NotFoundError when the broker has no message there
+   * @param options - topic to fall back on
+   * @throws ValidationError for a malformed id; NotFoundError when the broker has no message there; the connection
+   *   error when the store host is down and no fallback found it
    */
-  async viewMessage(offsetMsgId: string): Promise<MessageExt> {
+  async viewMessage(offsetMsgId: string, options: { /** Topic whose replicas may hold a copy. @default none */ topic?: string } = {}): Promise<MessageExt> {
     checkNonEmpty(offsetMsgId, 'offsetMsgId');
     const { address, offset } = decodeOffsetMsgId(offsetMsgId);
+    if (options.topic !== undefined) checkTopic(options.topic);
+    try {
+      return await this.viewAt(address, offset);
+    } catch (err) {
+      if (options.topic === undefined || err instanceof NotFoundError || err instanceof ValidationError) throw err;
+      const route = await this.topicRoute(options.topic);
+      const wanted = offsetMsgId.toUpperCase();
+      for (const bd of uniqueGroups(route)) {
+        for (const r of replicaOrder(bd)) {
+          if (r.addr === address) continue;
+          try {
+            const m = await this.viewAt(r.addr, offset);
+            if (m.offsetMsgId.toUpperCase() === wanted) return m;
+          } catch {
+            // Not on this replica (or it is down too): keep looking.
+          }
+        }
+      }
+      throw err;
+    }
+  }
+
+  private async viewAt(address: string, offset: number): Promise<MessageExt> {
     const call = this.caller();
     const res = await call(address, encodeViewMessageRequest({ offset }), this.timeoutMs);
     let body: Buffer;
