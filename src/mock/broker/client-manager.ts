@@ -17,8 +17,11 @@ export interface ClientChannel {
   invokeOneway(cmd: ReturnType<typeof createRequest>): unknown;
 }
 
-interface ClientEntry {
+/** One registered client: its connection and last heartbeat. */
+export interface ClientEntry {
+  /** The connection the client heartbeats over. */
   channel: ClientChannel;
+  /** Time of its last heartbeat (ms). */
   lastUpdate: number;
 }
 
