@@ -22,6 +22,7 @@
  * @module
  */
 
+export * from './acl.js';
 export * from './broker-pool.js';
 export * from './client-id.js';
 export * from './latency-fault.js';

@@ -7,6 +7,7 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { parseHostPort } from '../message/hosts.js';
 import { RemotingConnection } from '../remoting/connection.js';
+import { composeRequestHooks, signingConnection, type AclCredentials, type RpcHook } from './acl.js';
 
 /** Opens a connection to `host:port`. Rejects with `ConnectionError` (or `ValidationError` for a bad address). */
 export type ConnectFn = (addr: string) => Promise<RemotingConnection>;
@@ -25,13 +26,30 @@ export interface TransportOptions {
   version?: number;
   /** Replace the connection factory (tests, proxies). @default RemotingConnection.connect with the options above */
   connect?: ConnectFn;
+  /**
+   * ACL 1.0 credentials: every request on every connection is signed (`AccessKey`, `SecurityToken`, `Signature`).
+   * @default undefined (requests are not signed)
+   */
+  credentials?: AclCredentials;
+  /** Hooks run on every outgoing request, in order, before ACL signing (Java `RPCHook`). @default [] */
+  rpcHooks?: readonly RpcHook[];
 }
 
 /**
- * The connection factory for `options`: the injected one, or `RemotingConnection.connect` on the parsed address.
+ * The connection factory for `options`: the injected one, or `RemotingConnection.connect` on the parsed address;
+ * with `credentials` or `rpcHooks`, every request on the connections it opens is hooked and signed.
  * @param options - transport settings
+ * @throws ValidationError for malformed credentials
  */
 export function connectFnFor(options: TransportOptions = {}): ConnectFn {
+  // Validates the credentials now, so a bad key fails at construction rather than on the first request.
+  const hook = composeRequestHooks(options.rpcHooks, options.credentials);
+  const base = baseConnectFn(options);
+  if (!hook) return base;
+  return async (addr: string) => signingConnection(await base(addr), hook);
+}
+
+function baseConnectFn(options: TransportOptions): ConnectFn {
   if (options.connect) return options.connect;
   return async (addr: string) => {
     // parseHostPort throws ValidationError on junk, which the async function turns into a rejection.
