@@ -1,0 +1,462 @@
+/**
+ * The `Producer`: Java `DefaultMQProducer` options and sends, with failover awareness built in (latency fault
+ * tolerance on by default, retries across broker groups inside one `sendMsgTimeout` budget, an immediate merged
+ * route refresh and a fast re-poll when a group's master fails, heartbeats to new leaders), backpressure through a
+ * bounded p-queue, and OpenTelemetry spans, metrics and trace-context propagation.
+ *
+ * Retries can duplicate messages: an attempt that timed out may still have been stored (a DLedger quorum timeout, a
+ * lost response), and the retry stores it again, possibly on another group. Both copies carry the same UNIQ_KEY
+ * (`SendResult.msgId`, `MessageExt.msgId` on the consumer), so consumers deduplicate by msgId — see
+ * `docs/failover.md`.
+ * @module
+ */
+
+import { EventEmitter } from 'node:events';
+import PQueue from 'p-queue';
+import { AbortError, ClientStateError, RocketMQError, ValidationError } from '../errors.js';
+import { BrokerPool } from '../client/broker-pool.js';
+import { buildClientId } from '../client/client-id.js';
+import { LatencyFaultTolerance, type BrokerIsolatedEvent, type BrokerRecoveredEvent, type FaultItem } from '../client/latency-fault.js';
+import { NamesrvAddrWatcher } from '../client/namesrv-addr.js';
+import { NamesrvClient } from '../client/namesrv-client.js';
+import { RouteManager, type RouteChangeEvent } from '../client/route-manager.js';
+import type { MessageQueue, TopicPublishInfo } from '../client/topic-publish-info.js';
+import { MessageConst } from '../message/constants.js';
+import { encodeProperties } from '../message/properties.js';
+import { encodeSendMessageRequest } from '../protocol/send-message.js';
+import { recordSend } from '../telemetry/metrics.js';
+import { Attr } from '../telemetry/names.js';
+import { contextWithSpan, endSendSpan, injectTraceContext, startSendSpan } from '../telemetry/tracing.js';
+import { encodeBatch, prepareBatch } from './batch.js';
+import { HeartbeatService } from './heartbeat.js';
+import {
+  resolveOptions,
+  type MessageInput,
+  type ProducerOptions,
+  type ResolvedProducerOptions,
+  type SendCallback,
+  type SendOptions,
+  type SendResult,
+} from './options.js';
+import { orderedQueues, pickerFor } from './ordered.js';
+import { RouteWatch } from './route-watch.js';
+import { runSend, type SendDeps, type SendRetryEvent } from './send.js';
+import { checkPropertiesLength, prepareMessage, validateProducerOptions, withNamespace, type PrepareLimits } from './validate.js';
+
+/** Payload of the producer's `leaderChange` event. */
+export interface ProducerLeaderChangeEvent {
+  /** Broker group. */
+  brokerName: string;
+  /** Previous master address (undefined when the group had none). */
+  from?: string;
+  /** New master address (undefined when the group lost it, e.g. mid-election). */
+  to?: string;
+  /** Topic whose route showed it. */
+  topic: string;
+}
+
+/** Events of {@link Producer}. */
+export interface ProducerEvents {
+  /** A topic's route changed. */
+  routeChange: [RouteChangeEvent];
+  /** A broker group's master moved, appeared or disappeared. */
+  leaderChange: [ProducerLeaderChangeEvent];
+  /** A broker group was isolated by the latency fault table. */
+  brokerIsolated: [BrokerIsolatedEvent];
+  /** An isolated broker group was re-admitted. */
+  brokerRecovered: [BrokerRecoveredEvent];
+  /** A send attempt failed and another one follows. */
+  sendRetry: [SendRetryEvent];
+}
+
+/** Lifecycle state of a {@link Producer}. */
+export type ProducerState = 'CREATED' | 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED';
+
+/** Diagnostics of a running producer (see {@link Producer.diagnostics}). */
+export interface ProducerDiagnostics {
+  /** Sends running. */
+  inflight: number;
+  /** Sends waiting for a slot. */
+  pending: number;
+  /** Groups under fast route re-poll, as `topic/brokerName`. */
+  watchedGroups: string[];
+  /** Fast route re-polls made so far. */
+  fastRoutePolls: number;
+  /** Heartbeats answered so far. */
+  heartbeats: number;
+  /** The latency fault table. */
+  faults: FaultItem[];
+}
+
+/** A RocketMQ producer. Create, `start()`, send, `shutdown()`. */
+export class Producer extends EventEmitter<ProducerEvents> {
+  /** Options after defaults. */
+  readonly options: Readonly<ResolvedProducerOptions>;
+  /** Client id, `ip@instance[@unit]`, as Java builds it. */
+  readonly clientId: string;
+  private readonly group: string;
+  private readonly queue: PQueue;
+  private readonly faults: LatencyFaultTolerance | undefined;
+  private readonly faultTable: LatencyFaultTolerance;
+  private readonly pool: BrokerPool;
+  private readonly stopController = new AbortController();
+  private addrWatcher: NamesrvAddrWatcher | undefined;
+  private namesrv: NamesrvClient | undefined;
+  private routes: RouteManager | undefined;
+  private watch: RouteWatch | undefined;
+  private heartbeat: HeartbeatService | undefined;
+  private deps: SendDeps | undefined;
+  private _state: ProducerState = 'CREATED';
+  private stopping: Promise<void> | undefined;
+
+  /**
+   * @param options - see {@link ProducerOptions}
+   * @throws ValidationError for bad options
+   */
+  constructor(options: ProducerOptions) {
+    super();
+    validateProducerOptions(options);
+    this.options = Object.freeze(resolveOptions(options));
+    this.group = withNamespace(this.options.namespace, this.options.producerGroup);
+    this.clientId = buildClientId({ instanceName: this.options.instanceName, unitName: this.options.unitName, clientIP: this.options.clientIP });
+    this.queue = new PQueue({ concurrency: this.options.maxInflight });
+    this.faultTable = new LatencyFaultTolerance({
+      onIsolated: (e) => this.emit('brokerIsolated', e),
+      onRecovered: (e) => this.emit('brokerRecovered', e),
+    });
+    this.faults = this.options.sendLatencyFaultEnable ? this.faultTable : undefined;
+    this.pool = new BrokerPool({ ...this.options.transport });
+  }
+
+  /** Lifecycle state. */
+  get state(): ProducerState {
+    return this._state;
+  }
+
+  /**
+   * Resolves the nameserver addresses (option, `NAMESRV_ADDR`, address server), starts the route poll, the heartbeats
+   * and the fast re-poll. Idempotent while running.
+   * @throws ClientStateError after shutdown; NoNameServerError / ValidationError when no address can be found
+   */
+  async start(): Promise<void> {
+    if (this._state === 'RUNNING' || this._state === 'STARTING') return;
+    if (this._state !== 'CREATED') throw new ClientStateError(`producer ${this.options.producerGroup} was shut down; create a new one`);
+    this._state = 'STARTING';
+    const o = this.options;
+    try {
+      this.addrWatcher = new NamesrvAddrWatcher({
+        namesrvAddr: o.namesrvAddr,
+        wsAddr: o.wsAddr,
+        namesrvDomain: o.namesrvDomain,
+        namesrvDomainSubgroup: o.namesrvDomainSubgroup,
+        unitName: o.unitName,
+      });
+      await this.addrWatcher.start();
+      const watcher = this.addrWatcher;
+      this.namesrv = new NamesrvClient({ ...o.transport, addrs: () => watcher.current, timeoutMs: o.mqClientApiTimeout });
+      const routes = new RouteManager({ source: this.namesrv, pollNameServerInterval: o.pollNameServerInterval, faultTolerance: this.faults });
+      this.routes = routes;
+      this.watch = new RouteWatch(
+        { refresh: (t) => routes.refresh(t), masterAddr: (b) => routes.findBrokerAddressInPublish(b) },
+        { intervalMs: o.fastRoutePollIntervalMs, windowMs: o.fastRoutePollWindowMs },
+      );
+      this.heartbeat = new HeartbeatService(
+        {
+          masterAddrs: () => [...new Set(routes.brokerAddrs().filter((b) => b.brokerId === 0).map((b) => b.addr))],
+          invoke: (addr, cmd, opt) => this.pool.invoke(addr, cmd, opt),
+        },
+        { clientId: this.clientId, producerGroup: this.group, intervalMs: o.heartbeatBrokerInterval, timeoutMs: o.mqClientApiTimeout },
+      );
+      this.wireRouteEvents(routes);
+      this.deps = {
+        getPublishInfo: (t) => routes.getPublishInfo(t),
+        refresh: (t) => routes.refresh(t),
+        masterAddr: (b) => routes.findBrokerAddressInPublish(b),
+        invoke: (addr, cmd, opt) => this.pool.invoke(addr, cmd, opt),
+        invokeOneway: (addr, cmd) => this.pool.invokeOneway(addr, cmd),
+        faults: this.faults,
+        onRetry: (e) => this.emit('sendRetry', e),
+        onRouteSuspect: (topic, brokerName, addr) => this.watch?.watch(topic, brokerName, addr),
+        onStored: (topic, brokerName) => this.watch?.resolved(topic, brokerName),
+      };
+      routes.start();
+      this.heartbeat.start();
+      this._state = 'RUNNING';
+    } catch (err) {
+      this._state = 'CREATED';
+      await this.release();
+      throw err;
+    }
+  }
+
+  private wireRouteEvents(routes: RouteManager): void {
+    routes.on('routeChange', (e) => {
+      for (const lc of e.leaderChanges) if (lc.to === undefined) this.watch?.watch(e.topic, lc.brokerName, lc.from);
+      this.emit('routeChange', e);
+    });
+    routes.on('leaderChange', (e) => {
+      const ev: ProducerLeaderChangeEvent = { brokerName: e.brokerName, topic: e.topic };
+      if (e.from !== undefined) ev.from = e.from;
+      if (e.to !== undefined) ev.to = e.to;
+      // A new master learns about this producer group at once instead of at the next 30 s round.
+      if (e.to !== undefined) void this.heartbeat?.sendTo(e.to);
+      this.emit('leaderChange', ev);
+    });
+    // Poll failures keep the old route; the send path reports its own errors.
+    routes.on('refreshError', () => undefined);
+  }
+
+  /**
+   * Sends one message, or a batch (an array: SEND_BATCH_MESSAGE, one topic, no delay). Waits for a slot when
+   * `maxInflight` sends are running; the `sendMsgTimeout` budget starts when the send starts.
+   * @param msg - the message or the batch
+   * @param options - abort signal, budget, ordered-send choice
+   * @returns where and how the broker stored it
+   * @throws ValidationError (bad input, nothing sent), ClientStateError (not running), AbortError, SendFailedError
+   */
+  async send(msg: MessageInput | readonly MessageInput[], options: SendOptions = {}): Promise<SendResult> {
+    return this.dispatch(msg, options, this.options.retryTimesWhenSendFailed, false);
+  }
+
+  /**
+   * Sends without waiting for the result: resolves as soon as the send holds a slot (so a fast loop gets
+   * backpressure), and reports the outcome to `callback`. Uses `retryTimesWhenSendAsyncFailed`.
+   * @param msg - the message or the batch
+   * @param callback - receives the error or the result @default none (outcome dropped)
+   * @param options - abort signal, budget, ordered-send choice
+   * @throws ValidationError / ClientStateError synchronously detected problems (as a rejection)
+   */
+  async sendAsync(msg: MessageInput | readonly MessageInput[], callback?: SendCallback, options: SendOptions = {}): Promise<void> {
+    this.assertRunning();
+    // Backpressure: wait until nothing is queued behind the running sends.
+    if (this.queue.size > 0 || this.queue.pending >= this.options.maxInflight) await this.queue.onSizeLessThan(1);
+    const p = this.dispatch(msg, options, this.options.retryTimesWhenSendAsyncFailed, false);
+    p.then(
+      (r) => callback?.(undefined, r),
+      (e: unknown) => callback?.(e as Error),
+    );
+  }
+
+  /**
+   * Sends one message oneway: written to one broker, no response, no retry (Java `sendOneway`).
+   * @param msg - the message
+   * @param options - abort signal, budget, ordered-send choice
+   */
+  async sendOneway(msg: MessageInput, options: SendOptions = {}): Promise<void> {
+    if (Array.isArray(msg)) throw new ValidationError('sendOneway takes one message, not a batch');
+    await this.dispatch(msg, options, 0, true);
+  }
+
+  /** Diagnostics: queue depth, watched groups, fault table. */
+  diagnostics(): ProducerDiagnostics {
+    return {
+      inflight: this.queue.pending,
+      pending: this.queue.size,
+      watchedGroups: this.watch?.watched() ?? [],
+      fastRoutePolls: this.watch?.polls ?? 0,
+      heartbeats: this.heartbeat?.sent ?? 0,
+      faults: this.faultTable.snapshot(),
+    };
+  }
+
+  /**
+   * The writable queues of a topic (fetching its route when not cached), e.g. to build a selector.
+   * @param topic - topic name (namespace applied)
+   */
+  async fetchPublishMessageQueues(topic: string): Promise<MessageQueue[]> {
+    this.assertRunning();
+    const info = await this.requireRoutes().getPublishInfo(withNamespace(this.options.namespace, topic));
+    return [...info.messageQueues];
+  }
+
+  /**
+   * Stops accepting sends, waits for sends in flight up to `shutdownTimeoutMs` (then aborts them with
+   * ClientStateError), unregisters from every broker, and closes every socket and timer. Idempotent.
+   */
+  async shutdown(): Promise<void> {
+    if (this._state === 'STOPPED') return;
+    if (this.stopping) return this.stopping;
+    this.stopping = this.doShutdown();
+    return this.stopping;
+  }
+
+  private async doShutdown(): Promise<void> {
+    const wasRunning = this._state === 'RUNNING';
+    this._state = 'STOPPING';
+    if (wasRunning) {
+      await waitOrTimeout(this.queue.onIdle(), this.options.shutdownTimeoutMs);
+      this.stopController.abort(new ClientStateError('the producer was shut down while the send was in flight'));
+      await waitOrTimeout(this.queue.onIdle(), 1000);
+      this.heartbeat?.stop();
+      await this.heartbeat?.unregisterAll(Math.min(1000, this.options.mqClientApiTimeout));
+    } else {
+      this.stopController.abort(new ClientStateError('the producer was shut down'));
+    }
+    await this.release();
+    this._state = 'STOPPED';
+  }
+
+  private async release(): Promise<void> {
+    this.routes?.stop();
+    this.watch?.stop();
+    this.heartbeat?.stop();
+    this.addrWatcher?.stop();
+    await Promise.all([this.pool.close(), this.namesrv?.close()]);
+  }
+
+  private assertRunning(): void {
+    if (this._state !== 'RUNNING') {
+      throw new ClientStateError(
+        this._state === 'CREATED' || this._state === 'STARTING'
+          ? `producer ${this.options.producerGroup} is not started; call start() first`
+          : `producer ${this.options.producerGroup} is shut down`,
+      );
+    }
+  }
+
+  private requireRoutes(): RouteManager {
+    if (!this.routes) throw new ClientStateError('producer is not started');
+    return this.routes;
+  }
+
+  private limits(): PrepareLimits {
+    const o = this.options;
+    return { maxMessageSize: o.maxMessageSize, compressOver: o.compressMsgBodyOverHowmuch, compressLevel: o.compressLevel, namespace: o.namespace };
+  }
+
+  /** Validates, traces, queues and runs one send. */
+  private async dispatch(
+    input: MessageInput | readonly MessageInput[],
+    options: SendOptions,
+    retries: number,
+    oneway: boolean,
+  ): Promise<SendResult> {
+    this.assertRunning();
+    const started = Date.now();
+    const o = this.options;
+    const ordered = [options.queue, options.selector, options.shardingKey].filter((x) => x !== undefined).length;
+    if (ordered > 1) throw new ValidationError('give at most one of queue, selector and shardingKey');
+    if (options.timeoutMs !== undefined && (!Number.isInteger(options.timeoutMs) || options.timeoutMs <= 0)) {
+      throw new ValidationError(`timeoutMs must be a positive integer, got ${String(options.timeoutMs)}`);
+    }
+    if (options.shardingKey !== undefined && (typeof options.shardingKey !== 'string' || options.shardingKey === '')) {
+      throw new ValidationError('shardingKey must be a non-empty string');
+    }
+    if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason });
+
+    // 1. Validate and build the wire form: nothing is sent if this throws.
+    const isBatch = Array.isArray(input);
+    const batch = isBatch ? prepareBatch(input as readonly MessageInput[], this.limits()) : undefined;
+    const single = isBatch ? undefined : prepareMessage(input as MessageInput, this.limits());
+    const first = batch ? batch.items[0] : (single as NonNullable<typeof single>);
+    const topic = batch ? batch.topic : first.topic;
+    const msgId = batch ? batch.msgId : first.msgId;
+    if (options.shardingKey !== undefined) {
+      for (const m of batch ? batch.items : [first]) m.properties[MessageConst.SHARDINGKEY] = options.shardingKey;
+    }
+
+    // 2. Span + trace context (skipped entirely when no tracer provider is registered).
+    const span = startSendSpan({
+      topic,
+      group: this.group,
+      messageId: msgId,
+      keys: first.keys,
+      tag: first.tags,
+      messageType: ordered > 0 ? 'fifo' : first.delayTimeLevel !== undefined || first.deliverTimeMs !== undefined ? 'delay' : 'normal',
+      deliveryTimestamp: first.deliverTimeMs,
+      delayTimeLevel: first.delayTimeLevel,
+      shardingKey: options.shardingKey,
+      batchCount: batch ? batch.items.length : undefined,
+    });
+    let outcomeAddr: string | undefined;
+    let outcomeBroker: string | undefined;
+    let retriesMade = 0;
+    try {
+      if (span) {
+        const ctx = contextWithSpan(span);
+        for (const m of batch ? batch.items : [first]) injectTraceContext(m.properties, ctx);
+      }
+      const body = batch ? encodeBatch(batch, o.maxMessageSize) : first.body;
+      const propsText = batch ? encodeProperties(batch.properties) : checkPropertiesLength(first.properties);
+      const sysFlag = batch ? 0 : first.sysFlag;
+      const flag = batch ? 0 : first.flag;
+
+      const picker = pickerFor(options, input as MessageInput);
+      const signal = options.signal ? AbortSignal.any([options.signal, this.stopController.signal]) : this.stopController.signal;
+      const deps = this.deps as SendDeps;
+      const task = async (): Promise<SendResult> => {
+        const out = await runSend(deps, {
+          topic,
+          msgId,
+          budgetMs: options.timeoutMs ?? o.sendMsgTimeout,
+          maxAttempts: 1 + retries,
+          retryNotStoreOK: o.retryAnotherBrokerWhenNotStoreOK,
+          oneway,
+          signal,
+          pick: picker ? (info: TopicPublishInfo) => picker(orderedQueues(info)) : undefined,
+          build: (mq) =>
+            encodeSendMessageRequest(
+              {
+                producerGroup: this.group,
+                topic,
+                defaultTopic: 'TBW102',
+                defaultTopicQueueNums: o.defaultTopicQueueNums,
+                queueId: mq.queueId,
+                sysFlag,
+                bornTimestamp: Date.now(),
+                flag,
+                properties: propsText,
+                reconsumeTimes: 0,
+                unitMode: false,
+                batch: batch !== undefined,
+                brokerName: mq.brokerName,
+              },
+              body,
+              { oneway },
+            ),
+        });
+        outcomeAddr = out.addr;
+        outcomeBroker = out.mq.brokerName;
+        retriesMade = out.attempts - 1;
+        const r = out.result;
+        return {
+          status: r?.status ?? 'SEND_OK',
+          msgId,
+          offsetMsgId: r?.offsetMsgId ?? '',
+          messageQueue: { topic: out.mq.topic, brokerName: out.mq.brokerName, queueId: r?.queueId ?? out.mq.queueId },
+          queueOffset: r?.queueOffset ?? -1,
+          attempts: out.attempts,
+          brokerAddr: out.addr,
+        };
+      };
+      let result: SendResult;
+      try {
+        result = await this.queue.add(task, { signal });
+      } catch (err) {
+        throw normalizeAbort(err, signal);
+      }
+      if (span) endSendSpan(span, { retries: retriesMade, brokerAddr: outcomeAddr, brokerName: outcomeBroker, queueId: result.messageQueue.queueId, status: result.status });
+      recordSend('success', Date.now() - started, { [Attr.SYSTEM]: 'rocketmq', [Attr.DESTINATION]: topic }, batch?.items.length ?? 1);
+      return result;
+    } catch (err) {
+      const e = err instanceof RocketMQError ? err : normalizeAbort(err, options.signal);
+      if (span) endSendSpan(span, { retries: retriesMade, brokerAddr: outcomeAddr, brokerName: outcomeBroker, error: e });
+      recordSend('failure', Date.now() - started, { [Attr.SYSTEM]: 'rocketmq', [Attr.DESTINATION]: topic, [Attr.ERROR_TYPE]: e.code }, batch?.items.length ?? 1);
+      throw e;
+    }
+  }
+}
+
+/** Turns whatever an abort rejected with into a typed error. */
+function normalizeAbort(err: unknown, signal: AbortSignal | undefined): RocketMQError {
+  if (err instanceof RocketMQError) return err;
+  if (signal?.aborted && signal.reason instanceof RocketMQError) return signal.reason;
+  if (signal?.aborted || (err instanceof Error && err.name === 'AbortError')) return new AbortError(undefined, { cause: err });
+  return new ClientStateError(err instanceof Error ? err.message : String(err), { cause: err });
+}
+
+async function waitOrTimeout(p: Promise<unknown>, ms: number): Promise<void> {
+  let t: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise<void>((r) => (t = setTimeout(r, ms)))]);
+  if (t) clearTimeout(t);
+}

@@ -1,0 +1,55 @@
+/**
+ * Producer metrics through the OpenTelemetry metrics API: a send-duration histogram and a counter of sends by
+ * outcome. Instruments are created on first use and re-created when the application swaps the global meter provider;
+ * with no provider registered they are the API's no-op instruments, so recording costs a few property reads.
+ * @module
+ */
+
+import { metrics, type Attributes, type Counter, type Histogram, type MeterProvider } from '@opentelemetry/api';
+import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './names.js';
+
+/** Name of the send-duration histogram (semantic conventions: seconds). */
+export const SEND_DURATION_METRIC = 'messaging.client.operation.duration';
+/** Name of the sends-by-outcome counter. */
+export const SENT_MESSAGES_METRIC = 'messaging.client.sent.messages';
+
+/** How a send ended, as recorded in metrics and spans. */
+export type SendOutcome = 'success' | 'failure';
+
+interface Instruments {
+  provider: MeterProvider;
+  duration: Histogram;
+  sent: Counter;
+}
+
+let cached: Instruments | undefined;
+
+function instruments(): Instruments {
+  const provider = metrics.getMeterProvider();
+  if (cached && cached.provider === provider) return cached;
+  const meter = provider.getMeter(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION);
+  cached = {
+    provider,
+    duration: meter.createHistogram(SEND_DURATION_METRIC, {
+      description: 'Duration of a send, all attempts included',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] },
+    }),
+    sent: meter.createCounter(SENT_MESSAGES_METRIC, { description: 'Messages sent, by outcome', unit: '{message}' }),
+  };
+  return cached;
+}
+
+/**
+ * Records one finished send (a batch counts its messages).
+ * @param outcome - success or failure
+ * @param durationMs - wall time of the send, all attempts included
+ * @param attributes - destination, error type, …
+ * @param count - messages the send carried @default 1
+ */
+export function recordSend(outcome: SendOutcome, durationMs: number, attributes: Attributes, count = 1): void {
+  const i = instruments();
+  const attrs: Attributes = { ...attributes, 'messaging.rocketmq.send.outcome': outcome };
+  i.duration.record(Math.max(0, durationMs) / 1000, attrs);
+  i.sent.add(count, attrs);
+}
