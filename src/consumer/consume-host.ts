@@ -1,0 +1,76 @@
+/**
+ * What the consume services need from their push consumer.
+ * @module
+ */
+
+import type { ConsumerClient } from './consumer-client.js';
+import type { OffsetStore } from './offset-store.js';
+import type { ProcessQueue } from './process-queue.js';
+import type { ResolvedPushOptions } from './push-options.js';
+import type { ConsumeResult, MessageExt, MessageListener } from './types.js';
+
+/** The push consumer as seen by a consume service. @internal */
+export interface ConsumeHost {
+  /** Resolved options. */
+  readonly settings: ResolvedPushOptions;
+  /** Wire calls. */
+  readonly client: ConsumerClient;
+  /** Offsets. */
+  readonly offsetStore: OffsetStore;
+  /** The registered listener. */
+  readonly listener: MessageListener;
+  /** Whether new work may start (false once shutdown began). */
+  isRunning(): boolean;
+  /**
+   * Address the queue is pulled from (telemetry).
+   * @param pq - the queue
+   */
+  brokerAddrOf(pq: ProcessQueue): string | undefined;
+  /**
+   * Orderly: (re)locks a queue on the broker; resolves to whether it is locked.
+   * @param pq - the queue
+   */
+  lock(pq: ProcessQueue): Promise<boolean>;
+}
+
+/**
+ * Calls the listener, mapping nothing/throw to results.
+ * @param listener - the listener
+ * @param msgs - the batch
+ * @param pq - its queue
+ * @param orderly - listener kind
+ * @returns true for success
+ * @throws whatever the listener threw
+ */
+export async function callListener(listener: MessageListener, msgs: MessageExt[], pq: ProcessQueue, orderly: boolean): Promise<boolean> {
+  const r: ConsumeResult | void | undefined = await listener(msgs, { messageQueue: pq.mq, orderly });
+  return r === undefined || r === 'CONSUME_SUCCESS' || r === 'SUCCESS';
+}
+
+/** Cancellable sleeps: {@link Sleeper.cancelAll} clears every pending timer and resolves its promise at once. */
+export class Sleeper {
+  private readonly pending = new Map<NodeJS.Timeout, () => void>();
+
+  /**
+   * Resolves after `ms` (or at once when cancelled).
+   * @param ms - delay
+   */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.pending.delete(t);
+        resolve();
+      }, ms);
+      this.pending.set(t, resolve);
+    });
+  }
+
+  /** Clears every pending timer and resolves the sleeps. */
+  cancelAll(): void {
+    for (const [t, resolve] of this.pending) {
+      clearTimeout(t);
+      resolve();
+    }
+    this.pending.clear();
+  }
+}
