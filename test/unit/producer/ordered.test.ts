@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { checkSelected, orderedQueues, pickerFor, selectQueueByHash } from '../../../src/producer/ordered.js';
 import { buildTopicPublishInfo, type MessageQueue } from '../../../src/client/topic-publish-info.js';
 import { ValidationError } from '../../../src/errors.js';
+import type { TopicRouteData } from '../../../src/protocol/route.js';
 
 const queues = (n: number): MessageQueue[] => Array.from({ length: n }, (_, i) => ({ topic: 'T', brokerName: 'a', queueId: i }));
 
@@ -24,11 +25,11 @@ describe('ordered sends', () => {
   });
 
   it('keeps a key on its queue when its group loses the master', () => {
-    const route = (bMaster: boolean) => ({
+    const route = (bMaster: boolean): TopicRouteData => ({
       queueDatas: ['a', 'b'].map((brokerName) => ({ brokerName, readQueueNums: 4, writeQueueNums: 4, perm: 6, topicSysFlag: 0 })),
       brokerDatas: [
         { cluster: 'c', brokerName: 'a', brokerAddrs: { '0': 'a:1' } },
-        { cluster: 'c', brokerName: 'b', brokerAddrs: bMaster ? { '0': 'b:1' } : { '2': 'b:2' } },
+        { cluster: 'c', brokerName: 'b', brokerAddrs: (bMaster ? { '0': 'b:1' } : { '2': 'b:2' }) as Record<string, string> },
       ],
       filterServerTable: {},
     });

@@ -15,7 +15,7 @@ function route(groups: Record<string, string | undefined>): TopicRouteData {
     brokerDatas: Object.entries(groups).map(([brokerName, addr]) => ({
       cluster: 'c',
       brokerName,
-      brokerAddrs: addr ? { '0': addr } : { '1': `${brokerName}-slave:1` },
+      brokerAddrs: (addr ? { '0': addr } : { '1': `${brokerName}-slave:1` }) as Record<string, string>,
     })),
     filterServerTable: {},
   };
