@@ -28,3 +28,4 @@ export {
   type MessageModel,
   type MessageQueue,
 } from './types.js';
+export { PullConsumer, type PullConsumerOptions } from './pull-consumer.js';

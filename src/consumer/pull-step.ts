@@ -114,7 +114,7 @@ export async function pullStep(p: PullStepInput): Promise<PullStepResult> {
     };
   } catch (error) {
     // A dead or demoted broker: look the route up again so the next pull finds the new leader.
-    p.client.routes.requestRefresh(p.mq.topic);
+    if (!p.signal?.aborted) p.client.routes.requestRefresh(p.mq.topic);
     const lost =
       error instanceof BrokerResponseError &&
       (error.responseCode === ResponseCode.SUBSCRIPTION_NOT_EXIST || error.responseCode === ResponseCode.SUBSCRIPTION_NOT_LATEST);
