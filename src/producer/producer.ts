@@ -99,7 +99,9 @@ export class Producer extends EventEmitter<ProducerEvents> {
   private readonly faults: LatencyFaultTolerance | undefined;
   private readonly faultTable: LatencyFaultTolerance;
   private readonly pool: BrokerPool;
-  private readonly stopController = new AbortController();
+  /** One controller per running send, so shutdown can abort them without a shared signal with thousands of listeners. */
+  private readonly inflightControllers = new Set<AbortController>();
+  private stopReason: ClientStateError | undefined;
   private addrWatcher: NamesrvAddrWatcher | undefined;
   private namesrv: NamesrvClient | undefined;
   private routes: RouteManager | undefined;
@@ -285,12 +287,11 @@ export class Producer extends EventEmitter<ProducerEvents> {
     this._state = 'STOPPING';
     if (wasRunning) {
       await waitOrTimeout(this.queue.onIdle(), this.options.shutdownTimeoutMs);
-      this.stopController.abort(new ClientStateError('the producer was shut down while the send was in flight'));
+      this.stopReason = new ClientStateError('the producer was shut down while the send was in flight');
+      for (const ac of this.inflightControllers) ac.abort(this.stopReason);
       await waitOrTimeout(this.queue.onIdle(), 1000);
       this.heartbeat?.stop();
       await this.heartbeat?.unregisterAll(Math.min(1000, this.options.mqClientApiTimeout));
-    } else {
-      this.stopController.abort(new ClientStateError('the producer was shut down'));
     }
     await this.release();
     this._state = 'STOPPED';
@@ -382,7 +383,13 @@ export class Producer extends EventEmitter<ProducerEvents> {
       const flag = batch ? 0 : first.flag;
 
       const picker = pickerFor(options, input as MessageInput);
-      const signal = options.signal ? AbortSignal.any([options.signal, this.stopController.signal]) : this.stopController.signal;
+      const ac = new AbortController();
+      const signal = ac.signal;
+      const userSignal = options.signal;
+      const onUserAbort = (): void => ac.abort(userSignal?.reason);
+      userSignal?.addEventListener('abort', onUserAbort, { once: true });
+      this.inflightControllers.add(ac);
+      if (this.stopReason) ac.abort(this.stopReason);
       const deps = this.deps as SendDeps;
       const task = async (): Promise<SendResult> => {
         const out = await runSend(deps, {
@@ -434,6 +441,9 @@ export class Producer extends EventEmitter<ProducerEvents> {
         result = await this.queue.add(task, { signal });
       } catch (err) {
         throw normalizeAbort(err, signal);
+      } finally {
+        this.inflightControllers.delete(ac);
+        userSignal?.removeEventListener('abort', onUserAbort);
       }
       if (span) endSendSpan(span, { retries: retriesMade, brokerAddr: outcomeAddr, brokerName: outcomeBroker, queueId: result.messageQueue.queueId, status: result.status });
       recordSend('success', Date.now() - started, { [Attr.SYSTEM]: 'rocketmq', [Attr.DESTINATION]: topic }, batch?.items.length ?? 1);
