@@ -14,6 +14,7 @@ export type {
   MessageInput,
   MessageQueueSelector,
   ProducerOptions,
+  ResolvedProducerOptions,
   SendCallback,
   SendOptions,
   SendResult,
@@ -21,3 +22,11 @@ export type {
 export type { SendRetryEvent } from './send.js';
 export { selectQueueByHash } from './ordered.js';
 export { validateTopic, validateGroup, TOPIC_MAX_LENGTH, GROUP_MAX_LENGTH } from './validate.js';
+// Types of the client layer that appear in the producer's API.
+export type { BrokerIsolatedEvent, BrokerRecoveredEvent, FaultItem } from '../client/latency-fault.js';
+export type { LeaderChangeEvent, RouteChangeEvent } from '../client/route-manager.js';
+export type { MessageQueue } from '../client/topic-publish-info.js';
+export type { TransportOptions } from '../client/transport.js';
+export type { LeaderChange } from '../client/topic-publish-info.js';
+export type { ConnectFn } from '../client/transport.js';
+export type { TopicRouteData } from '../protocol/route.js';

@@ -6,6 +6,7 @@
 
 import type { TransportOptions } from '../client/transport.js';
 import type { MessageQueue } from '../client/topic-publish-info.js';
+import type { Producer } from './producer.js';
 
 /** Options of {@link Producer}. Only `producerGroup` is required. */
 export interface ProducerOptions {
@@ -142,7 +143,7 @@ export interface SendResult {
 /** Callback of {@link Producer.sendAsync}. */
 export type SendCallback = (error: Error | undefined, result?: SendResult) => void;
 
-/** Options after defaults were applied. @internal */
+/** Options after defaults were applied (what {@link Producer.options} holds). */
 export type ResolvedProducerOptions = Required<
   Omit<ProducerOptions, 'namesrvAddr' | 'wsAddr' | 'namesrvDomain' | 'namesrvDomainSubgroup' | 'namespace' | 'unitName' | 'transport' | 'clientIP'>
 > &
@@ -151,7 +152,6 @@ export type ResolvedProducerOptions = Required<
 /**
  * Applies the defaults.
  * @param o - the options as given
- * @internal
  */
 export function resolveOptions(o: ProducerOptions): ResolvedProducerOptions {
   return {

@@ -144,8 +144,8 @@ export interface SendSpanEnd {
   queueId?: number;
   /** Send status of a stored message. */
   status?: string;
-  /** The error of a failed send. */
-  error?: Error & { code?: string };
+  /** The error of a failed send (its `code`, when it has one, becomes `error.type`). */
+  error?: Error;
 }
 
 /**
@@ -164,9 +164,11 @@ export function endSendSpan(span: Span, end: SendSpanEnd): void {
   if (end.brokerName !== undefined) span.setAttribute(Attr.BROKER_NAME, end.brokerName);
   if (end.queueId !== undefined) span.setAttribute(Attr.PARTITION, String(end.queueId));
   if (end.error) {
+    const code = (end.error as { code?: unknown }).code;
+    const type = typeof code === 'string' ? code : end.error.name;
     span.setAttribute(Attr.OUTCOME, 'failure');
-    span.setAttribute(Attr.ERROR_TYPE, end.error.code ?? end.error.name);
-    span.setAttribute(Attr.SEND_STATUS, end.error.code ?? end.error.name);
+    span.setAttribute(Attr.ERROR_TYPE, type);
+    span.setAttribute(Attr.SEND_STATUS, type);
     span.recordException(end.error);
     span.setStatus({ code: SpanStatusCode.ERROR, message: end.error.message });
   } else {
