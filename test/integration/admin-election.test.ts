@@ -15,7 +15,7 @@ let pool: BrokerPool;
 const T = 'admin_election_topic';
 
 beforeAll(async () => {
-  cluster = await MockCluster.start({ groups: [{ brokerName: 'broker-d', mode: 'dledger', replicas: 3 }] });
+  cluster = await MockCluster.start({ groups: [{ brokerName: 'broker-d', mode: 'dledger', replicas: 3 }], timeScale: 0.3 });
   await cluster.waitForLeader('broker-d');
   await cluster.createTopic(T, { queues: 2 });
   pool = new BrokerPool();
