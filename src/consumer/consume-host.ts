@@ -9,7 +9,7 @@ import type { ProcessQueue } from './process-queue.js';
 import type { ResolvedPushOptions } from './push-options.js';
 import type { ConsumeResult, MessageExt, MessageListener } from './types.js';
 
-/** The push consumer as seen by a consume service. @internal */
+/** The push consumer as seen by a consume service. */
 export interface ConsumeHost {
   /** Resolved options. */
   readonly settings: ResolvedPushOptions;

@@ -29,3 +29,6 @@ export {
   type MessageQueue,
 } from './types.js';
 export { PullConsumer, type PullConsumerOptions } from './pull-consumer.js';
+export { ConsumerClient, type ConsumerClientOptions } from './consumer-client.js';
+export type { ConsumeHost } from './consume-host.js';
+export type { ResolvedPushOptions } from './push-options.js';

@@ -183,7 +183,7 @@ export class LocalFileOffsetStore implements OffsetStore {
     return this.readMemory(mq);
   }
 
-  /** {@inheritDoc OffsetStore.persistAll} Writes the whole table (queues not listed keep their last value). */
+  /** Writes the whole table to the file (queues not listed keep their last value); see {@link OffsetStore.persistAll}. */
   async persistAll(): Promise<void> {
     const body = JSON.stringify({ offsetTable: [...this.table.values()] }, null, 1);
     mkdirSync(dirname(this.file), { recursive: true });
@@ -192,7 +192,7 @@ export class LocalFileOffsetStore implements OffsetStore {
     renameSync(tmp, this.file);
   }
 
-  /** {@inheritDoc OffsetStore.remove} Broadcasting keeps offsets of queues it no longer reads, like Java. */
+  /** Keeps the offset: broadcasting remembers queues it no longer reads, like Java; see {@link OffsetStore.remove}. */
   remove(): void {}
 }
 

@@ -66,7 +66,7 @@ export interface PushConsumerOptions {
   transport?: TransportOptions;
 }
 
-/** Options with every default filled in. @internal */
+/** Options with every default filled in (what {@link PushConsumer.settings} holds). */
 export type ResolvedPushOptions = Required<Omit<PushConsumerOptions, 'namesrvAddr' | 'transport' | 'offsetStoreDir'>> &
   Pick<PushConsumerOptions, 'namesrvAddr' | 'transport' | 'offsetStoreDir'>;
 
