@@ -1,0 +1,58 @@
+/**
+ * `npm run chaos -- [--minutes N] [--seed S] [--producers P] [--min-failovers F]` runs the soak and prints the seed,
+ * the fault log and the checker's report; exits 1 when an acknowledged message is lost (or fewer failovers than
+ * asked happened). `npm run chaos -- fuzz [--frames N] [--junk-connections C]` runs the high-volume server fuzz.
+ */
+import { formatReport } from './checker.js';
+import { runFuzz } from './fuzz.js';
+import { runSoak } from './soak.js';
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function num(args: string[], name: string, dflt: number): number {
+  const v = flag(args, name);
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} wants a non-negative number, got ${v}`);
+  return n;
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2).filter((a) => a !== '--');
+  if (args[0] === 'fuzz') {
+    const r = await runFuzz({ frames: num(args, 'frames', 100_000), junkConnections: num(args, 'junk-connections', 1000), seed: num(args, 'seed', Date.now() % 2 ** 31) });
+    return r.ok ? 0 : 1;
+  }
+  const seed = num(args, 'seed', Date.now() % 2 ** 31);
+  const minutes = num(args, 'minutes', 2);
+  const minFailovers = num(args, 'min-failovers', 0);
+  const { report, failovers } = await runSoak({ durationMs: minutes * 60_000, seed, producers: num(args, 'producers', 4) });
+  console.log('---');
+  console.log(`seed ${seed}; ${minutes} min; leader failovers ${failovers}`);
+  console.log(formatReport(report));
+  const byKind = new Map<string, number[]>();
+  for (const f of report.faults) if (f.rtoMs !== undefined) byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f.rtoMs]);
+  for (const [kind, xs] of [...byKind].sort()) console.log(`  RTO ${kind}: n=${xs.length} max ${Math.max(...xs)} ms mean ${Math.round(xs.reduce((a, b) => a + b, 0) / xs.length)} ms`);
+  let code = 0;
+  if (report.lost.length > 0 || report.unknownStored.length > 0) {
+    console.log(`FAIL: ${report.lost.length} acknowledged message(s) lost; replay with --seed ${seed}`);
+    code = 1;
+  }
+  if (failovers < minFailovers) {
+    console.log(`FAIL: only ${failovers} leader failovers (wanted ${minFailovers})`);
+    code = 1;
+  }
+  if (code === 0) console.log('OK: nothing acknowledged was lost');
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(2);
+  },
+);
