@@ -16,8 +16,6 @@ export * from './errors.js';
 export * from './producer/index.js';
 export * from './consumer/index.js';
 export * from './admin/index.js';
-// Both producer and admin export the topic-length limit; it is the same number, take the producer's.
-export { TOPIC_MAX_LENGTH } from './producer/index.js';
 export type { Message, MessageExt, SocketAddress } from './message/index.js';
 export { MessageConst, DELAY_LEVELS } from './message/index.js';
 export * as remoting from './remoting/index.js';

@@ -5,4 +5,4 @@
  */
 export { Admin, isSystemTopic } from './admin.js';
 export * from './types.js';
-export { filterQueryMatches, mergeByStoreTime, replicaOrder, checkTopic, TOPIC_MAX_LENGTH, type ReplicaAddr, type FilteredMatches } from './select.js';
+export { filterQueryMatches, mergeByStoreTime, replicaOrder, checkTopic, type ReplicaAddr, type FilteredMatches } from './select.js';

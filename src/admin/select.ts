@@ -5,6 +5,7 @@
  */
 
 import { ValidationError } from '../errors.js';
+import { validateTopicName } from '../message/limits.js';
 import type { MessageExt } from '../message/types.js';
 import type { BrokerData } from '../protocol/route.js';
 
@@ -83,19 +84,14 @@ export function mergeByStoreTime(groups: readonly { brokerName: string; messages
   return all.map((x) => x.m);
 }
 
-const TOPIC_RE = /^[%|a-zA-Z0-9_-]+$/;
-/** Longest topic name brokers accept (5.x `TopicValidator.TOPIC_MAX_LENGTH`). */
-export const TOPIC_MAX_LENGTH = 127;
-
 /**
- * Rejects topic names brokers would refuse, before anything goes on the wire.
+ * Rejects topic names brokers would refuse, before anything goes on the wire (the shared rule of
+ * `src/message/limits.ts`; system topics may be queried, so they are not refused here).
  * @param topic - the name
  * @throws ValidationError
  */
 export function checkTopic(topic: unknown): asserts topic is string {
-  if (typeof topic !== 'string' || topic === '') throw new ValidationError('topic must be a non-empty string');
-  if (topic.length > TOPIC_MAX_LENGTH) throw new ValidationError(`topic is longer than ${TOPIC_MAX_LENGTH} characters`);
-  if (!TOPIC_RE.test(topic)) throw new ValidationError(`topic ${JSON.stringify(topic)} contains characters other than [%|a-zA-Z0-9_-]`);
+  validateTopicName(topic);
 }
 
 /**

@@ -13,3 +13,4 @@ export { StoredMessageExt, hexUpper } from './stored-ext.js';
 export type { StoredMessageFields } from './stored-ext.js';
 export * from './batch.js';
 export * from './ids.js';
+export * from './limits.js';

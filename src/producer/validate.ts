@@ -10,36 +10,26 @@ import { compressBody } from '../message/compression.js';
 import { KEY_SEPARATOR, MessageConst, NAME_VALUE_SEPARATOR, PROPERTY_SEPARATOR } from '../message/constants.js';
 import { createUniqId } from '../message/ids.js';
 import { encodeProperties, setOwn, validatePropertyText } from '../message/properties.js';
+import { GROUP_MAX_LENGTH, PROPERTIES_MAX_LENGTH, TOPIC_MAX_LENGTH, validateGroupName, validateTopicName } from '../message/limits.js';
 import type { MessageInput, ProducerOptions } from './options.js';
 
-/** Longest topic name (Java `TopicValidator.TOPIC_MAX_LENGTH`). */
-export const TOPIC_MAX_LENGTH = 127;
-/** Longest group name. */
-export const GROUP_MAX_LENGTH = 120;
-/** Longest encoded properties string (the stored layout keeps its length in an int16). */
-export const PROPERTIES_MAX_LENGTH = 32767;
+export { GROUP_MAX_LENGTH, PROPERTIES_MAX_LENGTH, TOPIC_MAX_LENGTH };
+
 /** The topic auto-creation template, which cannot be sent to. */
 export const AUTO_CREATE_TOPIC = 'TBW102';
 
-const NAME_RE = /^[%|a-zA-Z0-9_-]+$/;
 const SYSTEM_TOPIC_PREFIXES = ['rmq_sys_', 'RMQ_SYS_'];
 const SYSTEM_TOPICS = new Set([AUTO_CREATE_TOPIC, 'SCHEDULE_TOPIC_XXXX', 'BenchmarkTest', 'OFFSET_MOVED_EVENT', 'SELF_TEST_TOPIC', 'TRANS_CHECK_MAX_TIME_TOPIC', 'RMQ_SYS_TRACE_TOPIC']);
 /** Property names the producer manages itself; users may not set them (Java `MessageConst.STRING_HASH_SET`). */
 const RESERVED = new Set<string>(Object.values(MessageConst).filter((v) => v !== MessageConst.TRANSIENT_PREFIX));
 
 /**
- * Checks a topic name.
+ * Checks a topic name, and that it is not a system topic.
  * @param topic - the topic as the user gave it
  * @throws ValidationError
  */
 export function validateTopic(topic: unknown): asserts topic is string {
-  if (typeof topic !== 'string' || topic.trim() === '') throw new ValidationError('topic must be a non-empty string');
-  if (topic.length > TOPIC_MAX_LENGTH) {
-    throw new ValidationError(`topic is longer than ${TOPIC_MAX_LENGTH} characters (${topic.length})`, { context: { topic } });
-  }
-  if (!NAME_RE.test(topic)) {
-    throw new ValidationError(`topic ${JSON.stringify(topic)} contains characters outside [%|a-zA-Z0-9_-]`, { context: { topic } });
-  }
+  validateTopicName(topic);
   if (SYSTEM_TOPICS.has(topic) || SYSTEM_TOPIC_PREFIXES.some((p) => topic.startsWith(p))) {
     throw new ValidationError(`topic ${topic} is a system topic and cannot be sent to`, { context: { topic } });
   }
@@ -51,11 +41,7 @@ export function validateTopic(topic: unknown): asserts topic is string {
  * @throws ValidationError
  */
 export function validateGroup(group: unknown): asserts group is string {
-  if (typeof group !== 'string' || group.trim() === '') throw new ValidationError('producerGroup must be a non-empty string');
-  if (group.length > GROUP_MAX_LENGTH) {
-    throw new ValidationError(`producerGroup is longer than ${GROUP_MAX_LENGTH} characters (${group.length})`);
-  }
-  if (!NAME_RE.test(group)) throw new ValidationError(`producerGroup ${JSON.stringify(group)} contains characters outside [%|a-zA-Z0-9_-]`);
+  validateGroupName(group, 'producerGroup');
   if (group === 'DEFAULT_PRODUCER') throw new ValidationError('producerGroup DEFAULT_PRODUCER is reserved, choose another name');
 }
 
