@@ -13,7 +13,7 @@ export type { ClusterListEntry, JavaRunResult, JvmKind, RocketMQDist, RunJavaOpt
 export { assertPortsFree, defaultBrokerConf, rewriteConf, startBroker, startNamesrv } from './harness/nodes.js';
 export type { BrokerConf, ClusterNode, StartNodeOptions } from './harness/nodes.js';
 export {
-  CLUSTER_NAME, DEFAULT_BASE_PORT, DL_BROKER, MS_BROKER, dledgerPeers, portPlan, startCluster, waitForRegistration,
+  CLUSTER_NAME, DEFAULT_BASE_PORT, DL_BROKER, MS_BROKER, dledgerPeers, portPlan, registeredRows, startCluster, waitForRegistration,
 } from './harness/cluster.js';
 export type { InteropCluster, PortPlan, StartClusterOptions, WaitForRegistrationOptions } from './harness/cluster.js';
 export { upgradeMasterSlaveToDLedger } from './harness/upgrade.js';

@@ -3,6 +3,7 @@
  * DLedger group, all in one RocketMQ cluster on 127.0.0.1.
  * @module
  */
+import { Admin } from '../../../src/admin/index.js';
 import { RequestTimeoutError, ValidationError } from '../../../src/errors.js';
 import { clusterList, ensureRocketMQ, ROCKETMQ_5, type ClusterListEntry } from './java.js';
 import { launchNode, startBroker, startNamesrv, type BrokerConf, type ClusterNode } from './nodes.js';
@@ -113,9 +114,25 @@ export interface WaitForRegistrationOptions {
 }
 
 /**
- * Polls `mqadmin clusterList` until `brokerName` is registered as asked, and returns its rows.
- * (Later this switches to our own Admin client; the signature stays.)
+ * Registration rows of the name server's cluster table, read with our own {@link Admin} (GET_BROKER_CLUSTER_INFO,
+ * milliseconds) and, when that fails, with `mqadmin clusterList` (seconds of JVM start) as the fallback.
  */
+export async function registeredRows(namesrvAddr: string, version: string): Promise<ClusterListEntry[]> {
+  const admin = new Admin({ namesrvAddr, timeoutMs: 5000 });
+  try {
+    await admin.start();
+    const overview = await admin.clusterInfo();
+    return overview.groups.flatMap((g) =>
+      g.replicas.map((r) => ({ cluster: g.clusterName, brokerName: g.brokerName, brokerId: r.brokerId, addr: r.addr })),
+    );
+  } catch {
+    return clusterList(version, namesrvAddr);
+  } finally {
+    await admin.shutdown();
+  }
+}
+
+/** Polls the name server's cluster table ({@link registeredRows}) until `brokerName` is registered as asked. */
 export async function waitForRegistration(
   namesrvAddr: string,
   brokerName: string,
@@ -125,7 +142,7 @@ export async function waitForRegistration(
   const deadline = Date.now() + timeoutMs;
   let last: ClusterListEntry[] = [];
   for (;;) {
-    last = (await clusterList(opts.version ?? ROCKETMQ_5, namesrvAddr)).filter((r) => r.brokerName === brokerName);
+    last = (await registeredRows(namesrvAddr, opts.version ?? ROCKETMQ_5)).filter((r) => r.brokerName === brokerName);
     const ids = new Set(last.map((r) => r.brokerId));
     const master = last.find((r) => r.brokerId === 0);
     const ok =
@@ -139,7 +156,7 @@ export async function waitForRegistration(
         timeoutMs,
       );
     }
-    await sleep(1000);
+    await sleep(500);
   }
 }
 
