@@ -28,7 +28,7 @@ export interface SoakOptions {
   producers?: number;
   /** Mock time scale (0.1 = timers ten times faster). @default 0.1 */
   timeScale?: number;
-  /** Mean gap between faults, ms. @default 1500 */
+  /** Mean gap between faults, ms. @default 1000 */
   meanGapMs?: number;
   /** Output. @default console.log */
   log?: (line: string) => void;
@@ -149,7 +149,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         if (got === 0) await sleep(50);
       }
     };
-    const faults = new FaultScheduler(cluster, checker, { random, meanGapMs: options.meanGapMs ?? 1500, minDurationMs: 500, maxDurationMs: 4000, log, now });
+    const faults = new FaultScheduler(cluster, checker, { random, meanGapMs: options.meanGapMs ?? 1000, minDurationMs: 500, maxDurationMs: 4000, log, now });
     log(`seed ${options.seed}; ${options.producers ?? 4} producers; faults for ${Math.round(options.durationMs / 1000)} s`);
     faults.start();
     const work = [...Array.from({ length: options.producers ?? 4 }, (_, i) => producer(i)), consumer()];
@@ -179,14 +179,22 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   }
 }
 
-/** Reads every queue of every group's master from offset 0. */
+/** Reads every queue of every group's master from offset 0 (re-resolving the master when a pull is refused). */
 async function scanAll(cluster: MockCluster, pool: BrokerPool, onKey: (key: string) => void): Promise<void> {
   for (const g of cluster.brokerNames) {
-    const leader = await cluster.waitForLeader(g, 30_000);
     for (let q = 0; q < QUEUES; q++) {
       let offset = 0;
-      for (;;) {
-        const r = decodePullMessageResponse(await pool.invoke(leader.addr, pullRequest(q, offset), { timeoutMs: 5000 }));
+      for (let refusals = 0; ; ) {
+        const leader = await cluster.waitForLeader(g, 30_000);
+        let r;
+        try {
+          r = decodePullMessageResponse(await pool.invoke(leader.addr, pullRequest(q, offset), { timeoutMs: 5000 }));
+        } catch (err) {
+          // A leadership change can still be settling (SYSTEM_BUSY from a stepping-down master, a closed socket).
+          if (++refusals > 50) throw err;
+          await sleep(200);
+          continue;
+        }
         if (r.status !== 'FOUND' || !r.body) break;
         for (const m of decodeStoredMessages(r.body)) onKey(m.body.toString());
         offset = r.nextBeginOffset;

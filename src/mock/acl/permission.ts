@@ -6,7 +6,16 @@
 import { ValidationError } from '../../errors.js';
 
 /** Permission bits (Java `Permission`): DENY wins over everything; ANY asks for PUB or SUB. */
-export const Perm = Object.freeze({ DENY: 1, ANY: 2, PUB: 4, SUB: 8 });
+export const Perm = Object.freeze({
+  /** Nothing is allowed. */
+  DENY: 1,
+  /** Needs PUB or SUB (either will do). */
+  ANY: 2,
+  /** Publish (send). */
+  PUB: 4,
+  /** Subscribe (pull, offsets, heartbeat). */
+  SUB: 8,
+});
 
 /** A permission as written in plain_acl.yml. */
 export type PermName = 'DENY' | 'PUB' | 'SUB' | 'PUB|SUB' | 'SUB|PUB';
