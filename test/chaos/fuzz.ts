@@ -161,7 +161,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
             sock = await ProbeSocket.open(port);
             continue;
           }
-          const out = await sock.probe(frame.bytes, 5000);
+          const out = await sock.probe(frame.bytes, 10_000);
           result.reactions[out.reaction]++;
           if (out.reaction === 'hang' && failures.length < 50) failures.push(`no reaction to a ${frame.kind}/${cls} frame: ${frame.bytes.subarray(0, 64).toString('hex')}`);
           if (cls === 'bad' && out.reaction !== 'closed' && failures.length < 50) failures.push(`undecodable ${frame.kind} frame did not close the connection`);

@@ -18,11 +18,11 @@ describe('fuzzing the mock nameserver and broker', () => {
 
   it('survives hostile frames, junk connections and a flood while serving a well-behaved client', async () => {
     const lines: string[] = [];
-    const r = await runFuzz({ frames: 4000, junkConnections: 300, floodRequests: 1000, seed: 20_251_125, workers: 16, log: (l) => lines.push(l) });
+    const r = await runFuzz({ frames: 3000, junkConnections: 300, floodRequests: 1000, seed: 20_251_125, workers: 16, log: (l) => lines.push(l) });
     expect(r.failures, lines.join('\n')).toEqual([]);
     expect(r.reactions.hang).toBe(0);
-    expect(r.reactions.answered).toBeGreaterThan(400); // decodable requests were answered and the connection lived on
-    expect(r.reactions.closed).toBeGreaterThan(1000); // undecodable ones closed it
+    expect(r.reactions.answered).toBeGreaterThan(300); // decodable requests were answered and the connection lived on
+    expect(r.reactions.closed).toBeGreaterThan(800); // undecodable ones closed it
     expect(r.junkConnections).toBe(300);
     expect(r.floodAnswered).toBe(1000);
     expect(r.good.failures).toBe(0);
