@@ -30,6 +30,8 @@ async function main(): Promise<number> {
   const minutes = num(args, 'minutes', 2);
   const minFailovers = num(args, 'min-failovers', 0);
   const { report, failovers } = await runSoak({ durationMs: minutes * 60_000, seed, producers: num(args, 'producers', 4) });
+  console.log('--- RTO per fault (ms to the next acknowledged send on that group)');
+  for (const f of report.faults) console.log(`[t=${String(f.at).padStart(7)}ms] ${f.brokerName} ${f.kind} ${f.target}: ${f.rtoMs ?? 'no ack afterwards'}`);
   console.log('---');
   console.log(`seed ${seed}; ${minutes} min; leader failovers ${failovers}`);
   console.log(formatReport(report));
