@@ -72,12 +72,10 @@ export async function mockSendThroughput(brokerAddr: string, options: SendLoadOp
   let seq = 0;
   let late = 0;
   const latencies: number[] = [];
+  // CPU time is sampled at the first answer inside the window and the first one after it (timers could fire late
+  // on a starved event loop, after every lane has finished).
   let cpu0: NodeJS.CpuUsage | undefined;
   let cpuUsed: NodeJS.CpuUsage | undefined;
-  const marks = [
-    setTimeout(() => (cpu0 = process.cpuUsage()), warmupMs),
-    setTimeout(() => (cpuUsed = process.cpuUsage(cpu0)), warmupMs + durationMs),
-  ];
   async function lane(conn: RemotingConnection): Promise<void> {
     while (Date.now() < stopAt) {
       const queueId = seq++ % queues;
@@ -93,6 +91,8 @@ export async function mockSendThroughput(brokerAddr: string, options: SendLoadOp
         good = false;
       }
       const done = Date.now();
+      if (done >= measureFrom && !cpu0) cpu0 = process.cpuUsage();
+      if (done > stopAt && cpu0 && !cpuUsed) cpuUsed = process.cpuUsage(cpu0);
       if (done > stopAt + 1000) late++;
       if (done < measureFrom || done > stopAt) continue;
       if (good) {
@@ -104,9 +104,9 @@ export async function mockSendThroughput(brokerAddr: string, options: SendLoadOp
   try {
     await Promise.all(conns.flatMap((c) => Array.from({ length: inFlight }, () => lane(c))));
   } finally {
-    for (const t of marks) clearTimeout(t);
     await Promise.all(conns.map((c) => c.close()));
   }
+  cpuUsed ??= cpu0 && process.cpuUsage(cpu0);
   const cpuSeconds = cpuUsed ? (cpuUsed.user + cpuUsed.system) / 1e6 : NaN;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
