@@ -27,6 +27,13 @@ export interface UpgradeOptions {
    * not do this. @default false
    */
   copyMasterCommitLog?: boolean;
+  /**
+   * Give every node the MASTER's `config/` instead of its own. Needed in practice: a 5.x node that becomes a
+   * follower syncs the topic table from the leader and deletes topics the leader lacks, so if the old slave (whose
+   * topics.json may not have a recently created topic yet) wins the first election, the topic vanishes from every
+   * node (seen against 5.3.3: TOPIC_NOT_EXIST from the new leader). @default false
+   */
+  copyMasterConfig?: boolean;
   /** Budget for boot and registration, in ms. @default 150000 */
   timeoutMs?: number;
 }
@@ -84,7 +91,7 @@ export async function upgradeMasterSlaveToDLedger(
   const nodes = plan.map((p, i) => {
     const newRoot = path.join(p.root, 'dledger_store');
     fs.mkdirSync(path.join(newRoot, 'config'), { recursive: true });
-    copyDir(path.join(p.root, 'config'), path.join(newRoot, 'config'));
+    copyDir(path.join(opts.copyMasterConfig ? mRoot : p.root, 'config'), path.join(newRoot, 'config'));
     const conf: BrokerConf = {
       ...p.base.conf,
       listenPort: p.port,
