@@ -29,7 +29,8 @@ Options:
   --namesrv-port PORT  nameserver port; 0 picks a free one (default: the conf files' namesrvAddr port, else 9876)
   --cluster-name NAME  cluster name (default: the conf files' brokerClusterName, else DefaultCluster)
   --store-dir DIR      keep stores here across runs (default: a temporary directory removed on exit)
-  --time-scale X       multiply every period (registration, expiry, DLedger timers) by X > 0 (default 1)
+  --time-scale X       multiply every period (registration, expiry, DLedger timers) by X > 0 (default 1); it
+                       also shortens the 120 s client expiry, so clients heartbeating every 30 s need X >= 0.3
   --auto-create-topic  brokers create unknown topics on send (default: off, as in the shipped configs)
   --topic NAME[:Q]     create a topic with Q queues (default 4) on every group (repeatable)
   --json               print one JSON line instead of the table
