@@ -28,6 +28,12 @@ export interface MockGroupOptions {
    * @default false
    */
   slaveReadEnable?: boolean;
+  /**
+   * Fixed broker ports, by replica position (`n0`, `n1`, …), as `listenPort` in each broker.conf; a missing entry or
+   * 0 picks a free port.
+   * @default []
+   */
+  ports?: number[];
 }
 
 /** Options of {@link MockCluster.start}. */

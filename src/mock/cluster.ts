@@ -115,18 +115,31 @@ export class MockCluster extends EventEmitter<MockClusterEvents> {
     return this.group(brokerName).nodes;
   }
 
-  /** */
+  /**
+   * The group's replicas, replication links and DLedger network.
+   * @param brokerName - group
+   * @throws ValidationError for an unknown group
+   */
   group(brokerName: string): ClusterGroup {
     const g = this.groups.get(brokerName);
     if (!g) throw new ValidationError(`no broker group ${brokerName}`);
     return g;
   }
 
-  /** */
+  /**
+   * Options of one replica's broker: the cluster's settings (nameserver, store directory `<storeDir>/<group>/<id>`,
+   * file size, time scale, version) with `extra` on top.
+   * @param brokerName - group
+   * @param id - replica id
+   * @param extra - overrides (role, broker id, port, DLedger binding, …)
+   */
   brokerOptions(brokerName: string, id: string, extra: Partial<MockBrokerOptions>): MockBrokerOptions {
     const g = this.group(brokerName);
+    // Replica ids are positional (n0, n1, …), so the fixed port of `nX` is ports[X].
+    const port = g.options.ports?.[Number(id.slice(1))];
     return {
       brokerName,
+      ...(port ? { port } : {}),
       clusterName: this.options.clusterName,
       namesrvAddrs: [this.namesrvAddr],
       storePathRootDir: join(this.storeDir, brokerName, id),

@@ -33,3 +33,4 @@ export type { AppendResult } from './store/index.js';
 export type { AppendResult as DLedgerAppendResult } from './dledger/index.js';
 export type { RemotingCommand } from '../remoting/command.js';
 export type { StoredMessageRecord } from '../message/stored.js';
+export * from './conf/index.js';

@@ -1,8 +1,8 @@
 /**
  * Turns a set of `broker.conf` files (one per broker process in a real deployment) into {@link MockCluster} options:
  * files are grouped by brokerName; a group is `dledger` when its files set enableDLegerCommitLog, `master-slave`
- * when one is a SLAVE, else `single`. What the mock cannot honour per process (each broker's own listenPort,
- * brokerIP1 and store paths — the cluster picks ports and lays stores out under one root) is kept in the plan's
+ * when one is a SLAVE, else `single`. What the mock cannot honour per process (brokerIP1 and each broker's own
+ * store paths — the cluster picks ports and lays stores out under one root) is kept in the plan's
  * node list and reported as a warning, so a caller can show it.
  * @module
  */
@@ -150,8 +150,15 @@ export function planClusterFromConfs(confs: readonly BrokerConf[]): ConfClusterP
   const ns = agreed(confs, 'namesrvAddr', (c) => c.namesrvAddr?.[0]?.port, warnings);
   if (ns !== undefined) options.namesrvPort = ns;
 
+  for (const g of groups) {
+    const ports = nodes.filter((n) => n.brokerName === g.brokerName).map((n) => ({ i: Number(n.id.slice(1)), port: n.listenPort ?? 0 }));
+    if (ports.some((x) => x.port !== 0)) {
+      g.ports = [];
+      for (const x of ports) g.ports[x.i] = x.port;
+      for (let i = 0; i < g.ports.length; i++) g.ports[i] ??= 0;
+    }
+  }
   for (const n of nodes) {
-    if (n.listenPort !== undefined && n.listenPort !== 0) warnings.push(`${n.file}: listenPort ${n.listenPort} is not honoured (the mock picks free ports; see the printed addresses)`);
     if (n.brokerIP1 !== undefined && n.brokerIP1 !== '127.0.0.1') warnings.push(`${n.file}: brokerIP1 ${n.brokerIP1} is not honoured (the mock listens on 127.0.0.1)`);
   }
   if (nodes.some((n) => n.storePathRootDir !== undefined || n.storePathCommitLog !== undefined)) {
