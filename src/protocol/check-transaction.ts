@@ -58,7 +58,9 @@ export function encodeCheckTransactionStateRequest(header: CheckTransactionState
  * @returns header and the stored half message (a view)
  */
 export function decodeCheckTransactionStateRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
   header: CheckTransactionStateRequestHeader;
+  /** The decoded request body. */
   body: Buffer;
 } {
   expectRequestCode(cmd, [RequestCode.CHECK_TRANSACTION_STATE]);

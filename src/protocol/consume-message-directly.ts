@@ -100,7 +100,9 @@ export function encodeConsumeMessageDirectlyRequest(
  * @param cmd - the request
  */
 export function decodeConsumeMessageDirectlyRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
   header: ConsumeMessageDirectlyRequestHeader;
+  /** The decoded request body. */
   body: Buffer;
 } {
   expectRequestCode(cmd, [RequestCode.CONSUME_MESSAGE_DIRECTLY]);

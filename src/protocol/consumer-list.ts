@@ -39,7 +39,10 @@ export function encodeConsumerListRequest(header: GetConsumerListByGroupRequestH
  * Decodes GET_CONSUMER_LIST_BY_GROUP (mock side).
  * @param cmd - the request
  */
-export function decodeConsumerListRequest(cmd: RemotingCommand): { header: GetConsumerListByGroupRequestHeader } {
+export function decodeConsumerListRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: GetConsumerListByGroupRequestHeader;
+} {
   expectRequestCode(cmd, [RequestCode.GET_CONSUMER_LIST_BY_GROUP]);
   return { header: fromExtFields(cmd, SCHEMA, 'GetConsumerListByGroupRequestHeader') };
 }

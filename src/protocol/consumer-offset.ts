@@ -52,7 +52,10 @@ export function encodeQueryConsumerOffsetRequest(header: QueryConsumerOffsetRequ
  * Decodes QUERY_CONSUMER_OFFSET (mock side).
  * @param cmd - the request
  */
-export function decodeQueryConsumerOffsetRequest(cmd: RemotingCommand): { header: QueryConsumerOffsetRequestHeader } {
+export function decodeQueryConsumerOffsetRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: QueryConsumerOffsetRequestHeader;
+} {
   expectRequestCode(cmd, [RequestCode.QUERY_CONSUMER_OFFSET]);
   return { header: fromExtFields(cmd, QUERY_SCHEMA, 'QueryConsumerOffsetRequestHeader') };
 }
@@ -119,7 +122,10 @@ export function encodeUpdateConsumerOffsetRequest(
  * Decodes UPDATE_CONSUMER_OFFSET (mock side).
  * @param cmd - the request
  */
-export function decodeUpdateConsumerOffsetRequest(cmd: RemotingCommand): { header: UpdateConsumerOffsetRequestHeader } {
+export function decodeUpdateConsumerOffsetRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: UpdateConsumerOffsetRequestHeader;
+} {
   expectRequestCode(cmd, [RequestCode.UPDATE_CONSUMER_OFFSET]);
   return { header: fromExtFields(cmd, UPDATE_SCHEMA, 'UpdateConsumerOffsetRequestHeader') };
 }

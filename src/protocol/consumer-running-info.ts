@@ -61,7 +61,10 @@ export function encodeConsumerRunningInfoRequest(header: GetConsumerRunningInfoR
  * Decodes GET_CONSUMER_RUNNING_INFO (client side).
  * @param cmd - the request
  */
-export function decodeConsumerRunningInfoRequest(cmd: RemotingCommand): { header: GetConsumerRunningInfoRequestHeader } {
+export function decodeConsumerRunningInfoRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: GetConsumerRunningInfoRequestHeader;
+} {
   expectRequestCode(cmd, [RequestCode.GET_CONSUMER_RUNNING_INFO]);
   return { header: fromExtFields(cmd, SCHEMA, 'GetConsumerRunningInfoRequestHeader') };
 }

@@ -75,7 +75,10 @@ export function encodeCreateTopicRequest(header: CreateTopicRequestHeader): Remo
  * Decodes UPDATE_AND_CREATE_TOPIC (mock side).
  * @param cmd - the request
  */
-export function decodeCreateTopicRequest(cmd: RemotingCommand): { header: CreateTopicRequestHeader } {
+export function decodeCreateTopicRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: CreateTopicRequestHeader;
+} {
   expectRequestCode(cmd, [RequestCode.UPDATE_AND_CREATE_TOPIC]);
   return { header: fromExtFields(cmd, SCHEMA, 'CreateTopicRequestHeader') };
 }

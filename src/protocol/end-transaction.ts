@@ -91,7 +91,12 @@ export function encodeEndTransactionRequest(
  * Decodes END_TRANSACTION (mock side).
  * @param cmd - the request
  */
-export function decodeEndTransactionRequest(cmd: RemotingCommand): { header: EndTransactionRequestHeader; remark?: string } {
+export function decodeEndTransactionRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: EndTransactionRequestHeader;
+  /** The request's remark, when present. */
+  remark?: string;
+} {
   expectRequestCode(cmd, [RequestCode.END_TRANSACTION]);
   const out: { header: EndTransactionRequestHeader; remark?: string } = {
     header: fromExtFields(cmd, SCHEMA, 'EndTransactionRequestHeader'),

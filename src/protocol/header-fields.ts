@@ -26,7 +26,15 @@ export type FieldSpec<V, Optional extends boolean> = {
   readonly kind: KindFor<V>;
   /** Name on the wire when it differs from the property name (e.g. `a` for SEND_MESSAGE_V2's producerGroup). */
   readonly wire?: string;
-} & (Optional extends true ? { /** Field may be absent. */ readonly optional: true } : { readonly optional?: false });
+} & (Optional extends true
+  ? {
+      /** Field may be absent. */
+      readonly optional: true;
+    }
+  : {
+      /** Field must be present. */
+      readonly optional?: false;
+    });
 
 /** A schema for header type `T`: one entry per property, optional exactly when the property is optional. */
 export type HeaderSchema<T> = {

@@ -205,7 +205,10 @@ export function encodeHeartbeatRequest(data: HeartbeatData): RemotingCommand {
  * Decodes HEART_BEAT (mock side).
  * @param cmd - the request
  */
-export function decodeHeartbeatRequest(cmd: RemotingCommand): { body: HeartbeatData } {
+export function decodeHeartbeatRequest(cmd: RemotingCommand): {
+  /** The decoded request body. */
+  body: HeartbeatData;
+} {
   expectRequestCode(cmd, [RequestCode.HEART_BEAT]);
   return { body: parseHeartbeatData(cmd.body ?? Buffer.alloc(0)) };
 }
@@ -227,7 +230,10 @@ export function encodeHeartbeatResponse(request: RemotingCommand, brokerVersion 
  * @param cmd - the response
  * @param context - where the request went
  */
-export function decodeHeartbeatResponse(cmd: RemotingCommand, context?: ErrorContext): { brokerVersion: number } {
+export function decodeHeartbeatResponse(cmd: RemotingCommand, context?: ErrorContext): {
+  /** The broker's version (MQVersion ordinal) from the response. */
+  brokerVersion: number;
+} {
   expectCodes(cmd, [ResponseCode.SUCCESS], RequestCode.HEART_BEAT, context);
   return { brokerVersion: cmd.version };
 }

@@ -40,7 +40,10 @@ export function encodeGetKvConfigRequest(header: GetKvConfigRequestHeader): Remo
  * Decodes GET_KV_CONFIG (mock side).
  * @param cmd - the request
  */
-export function decodeGetKvConfigRequest(cmd: RemotingCommand): { header: GetKvConfigRequestHeader } {
+export function decodeGetKvConfigRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: GetKvConfigRequestHeader;
+} {
   expectRequestCode(cmd, [RequestCode.GET_KV_CONFIG]);
   return { header: fromExtFields(cmd, SCHEMA, 'GetKVConfigRequestHeader') };
 }

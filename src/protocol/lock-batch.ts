@@ -64,7 +64,10 @@ export function encodeLockBatchRequest(body: LockBatchRequestBody): RemotingComm
  * Decodes LOCK_BATCH_MQ (mock side).
  * @param cmd - the request
  */
-export function decodeLockBatchRequest(cmd: RemotingCommand): { body: LockBatchRequestBody } {
+export function decodeLockBatchRequest(cmd: RemotingCommand): {
+  /** The decoded request body. */
+  body: LockBatchRequestBody;
+} {
   expectRequestCode(cmd, [RequestCode.LOCK_BATCH_MQ]);
   return { body: parseBody(cmd, 'LockBatchRequestBody') };
 }
@@ -108,7 +111,10 @@ export function encodeUnlockBatchRequest(
  * Decodes UNLOCK_BATCH_MQ (mock side).
  * @param cmd - the request
  */
-export function decodeUnlockBatchRequest(cmd: RemotingCommand): { body: LockBatchRequestBody } {
+export function decodeUnlockBatchRequest(cmd: RemotingCommand): {
+  /** The decoded request body. */
+  body: LockBatchRequestBody;
+} {
   expectRequestCode(cmd, [RequestCode.UNLOCK_BATCH_MQ]);
   return { body: parseBody(cmd, 'UnlockBatchRequestBody') };
 }

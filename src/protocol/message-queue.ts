@@ -20,6 +20,7 @@ export interface MessageQueueRef {
  * Reads a MessageQueue object from a parsed body.
  * @param o - the JSON object
  * @param what - body name for errors
+ * @inlineType JsonObject
  */
 export function parseMessageQueue(o: JsonObject, what: string): MessageQueueRef {
   return {

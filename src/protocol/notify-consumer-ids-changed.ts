@@ -36,6 +36,7 @@ export function encodeNotifyConsumerIdsChangedRequest(header: NotifyConsumerIdsC
  * @param cmd - the request
  */
 export function decodeNotifyConsumerIdsChangedRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
   header: NotifyConsumerIdsChangedRequestHeader;
 } {
   expectRequestCode(cmd, [RequestCode.NOTIFY_CONSUMER_IDS_CHANGED]);

@@ -76,7 +76,10 @@ export function encodeGetMaxOffsetRequest(header: GetMaxOffsetRequestHeader): Re
  * Decodes GET_MAX_OFFSET (mock side).
  * @param cmd - the request
  */
-export function decodeGetMaxOffsetRequest(cmd: RemotingCommand): { header: GetMaxOffsetRequestHeader } {
+export function decodeGetMaxOffsetRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: GetMaxOffsetRequestHeader;
+} {
   expectRequestCode(cmd, [RequestCode.GET_MAX_OFFSET]);
   return { header: fromExtFields(cmd, MAX_SCHEMA, 'GetMaxOffsetRequestHeader') };
 }
@@ -92,7 +95,10 @@ export function encodeGetMinOffsetRequest(header: GetMinOffsetRequestHeader): Re
  * Decodes GET_MIN_OFFSET (mock side).
  * @param cmd - the request
  */
-export function decodeGetMinOffsetRequest(cmd: RemotingCommand): { header: GetMinOffsetRequestHeader } {
+export function decodeGetMinOffsetRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: GetMinOffsetRequestHeader;
+} {
   expectRequestCode(cmd, [RequestCode.GET_MIN_OFFSET]);
   return { header: fromExtFields(cmd, MIN_SCHEMA, 'GetMinOffsetRequestHeader') };
 }
@@ -108,7 +114,10 @@ export function encodeSearchOffsetRequest(header: SearchOffsetRequestHeader): Re
  * Decodes SEARCH_OFFSET_BY_TIMESTAMP (mock side).
  * @param cmd - the request
  */
-export function decodeSearchOffsetRequest(cmd: RemotingCommand): { header: SearchOffsetRequestHeader } {
+export function decodeSearchOffsetRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: SearchOffsetRequestHeader;
+} {
   expectRequestCode(cmd, [RequestCode.SEARCH_OFFSET_BY_TIMESTAMP]);
   return { header: fromExtFields(cmd, SEARCH_SCHEMA, 'SearchOffsetRequestHeader') };
 }
@@ -127,7 +136,10 @@ export function encodeGetEarliestMsgStoretimeRequest(header: GetMinOffsetRequest
  * Decodes GET_EARLIEST_MSG_STORETIME (mock side).
  * @param cmd - the request
  */
-export function decodeGetEarliestMsgStoretimeRequest(cmd: RemotingCommand): { header: GetMinOffsetRequestHeader } {
+export function decodeGetEarliestMsgStoretimeRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: GetMinOffsetRequestHeader;
+} {
   expectRequestCode(cmd, [RequestCode.GET_EARLIEST_MSG_STORETIME]);
   return { header: fromExtFields(cmd, MIN_SCHEMA, 'GetEarliestMsgStoretimeRequestHeader') };
 }

@@ -101,7 +101,10 @@ export function encodePullMessageRequest(header: PullMessageRequestHeader): Remo
  * @param cmd - the request
  * @throws ProtocolError on a wrong code or a missing/malformed field
  */
-export function decodePullMessageRequest(cmd: RemotingCommand): { header: PullMessageRequestHeader } {
+export function decodePullMessageRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: PullMessageRequestHeader;
+} {
   expectRequestCode(cmd, [RequestCode.PULL_MESSAGE]);
   return { header: fromExtFields(cmd, REQUEST_SCHEMA, 'PullMessageRequestHeader') };
 }

@@ -74,7 +74,10 @@ export function encodeQueryMessageRequest(header: QueryMessageRequestHeader): Re
  * Decodes QUERY_MESSAGE (mock side).
  * @param cmd - the request
  */
-export function decodeQueryMessageRequest(cmd: RemotingCommand): { header: QueryMessageRequestHeader } {
+export function decodeQueryMessageRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: QueryMessageRequestHeader;
+} {
   expectRequestCode(cmd, [RequestCode.QUERY_MESSAGE]);
   return { header: fromExtFields(cmd, REQUEST_SCHEMA, 'QueryMessageRequestHeader') };
 }

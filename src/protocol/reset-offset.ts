@@ -106,7 +106,12 @@ export function encodeResetOffsetRequest(header: ResetOffsetRequestHeader, table
  * Decodes RESET_CONSUMER_CLIENT_OFFSET (client side).
  * @param cmd - the request
  */
-export function decodeResetOffsetRequest(cmd: RemotingCommand): { header: ResetOffsetRequestHeader; body: QueueOffset[] } {
+export function decodeResetOffsetRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: ResetOffsetRequestHeader;
+  /** The decoded request body. */
+  body: QueueOffset[];
+} {
   expectRequestCode(cmd, [RequestCode.RESET_CONSUMER_CLIENT_OFFSET]);
   const header = fromExtFields(cmd, SCHEMA, 'ResetOffsetRequestHeader');
   const body = cmd.body && cmd.body.length > 0 ? parseResetOffsetBody(cmd.body) : [];

@@ -48,7 +48,10 @@ export function encodeRouteInfoRequest(header: GetRouteInfoRequestHeader): Remot
  * Decodes GET_ROUTEINFO_BY_TOPIC (mock side).
  * @param cmd - the request
  */
-export function decodeRouteInfoRequest(cmd: RemotingCommand): { header: GetRouteInfoRequestHeader } {
+export function decodeRouteInfoRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: GetRouteInfoRequestHeader;
+} {
   expectRequestCode(cmd, [RequestCode.GET_ROUTEINFO_BY_TOPIC]);
   return { header: fromExtFields(cmd, SCHEMA, 'GetRouteInfoRequestHeader') };
 }

@@ -64,7 +64,10 @@ export function encodeSendBackRequest(header: ConsumerSendMsgBackRequestHeader):
  * Decodes CONSUMER_SEND_MSG_BACK (mock side).
  * @param cmd - the request
  */
-export function decodeSendBackRequest(cmd: RemotingCommand): { header: ConsumerSendMsgBackRequestHeader } {
+export function decodeSendBackRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: ConsumerSendMsgBackRequestHeader;
+} {
   expectRequestCode(cmd, [RequestCode.CONSUMER_SEND_MSG_BACK]);
   return { header: fromExtFields(cmd, SCHEMA, 'ConsumerSendMsgBackRequestHeader') };
 }

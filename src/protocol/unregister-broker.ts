@@ -43,7 +43,10 @@ export function encodeUnregisterBrokerRequest(header: UnregisterBrokerRequestHea
  * Decodes UNREGISTER_BROKER (mock side).
  * @param cmd - the request
  */
-export function decodeUnregisterBrokerRequest(cmd: RemotingCommand): { header: UnregisterBrokerRequestHeader } {
+export function decodeUnregisterBrokerRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: UnregisterBrokerRequestHeader;
+} {
   expectRequestCode(cmd, [RequestCode.UNREGISTER_BROKER]);
   return { header: fromExtFields(cmd, SCHEMA, 'UnRegisterBrokerRequestHeader') };
 }

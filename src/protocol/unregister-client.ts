@@ -40,7 +40,10 @@ export function encodeUnregisterClientRequest(header: UnregisterClientRequestHea
  * Decodes UNREGISTER_CLIENT (mock side).
  * @param cmd - the request
  */
-export function decodeUnregisterClientRequest(cmd: RemotingCommand): { header: UnregisterClientRequestHeader } {
+export function decodeUnregisterClientRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: UnregisterClientRequestHeader;
+} {
   expectRequestCode(cmd, [RequestCode.UNREGISTER_CLIENT]);
   return { header: fromExtFields(cmd, SCHEMA, 'UnregisterClientRequestHeader') };
 }

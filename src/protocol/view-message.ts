@@ -41,7 +41,10 @@ export function encodeViewMessageRequest(header: ViewMessageRequestHeader): Remo
  * Decodes VIEW_MESSAGE_BY_ID (mock side).
  * @param cmd - the request
  */
-export function decodeViewMessageRequest(cmd: RemotingCommand): { header: ViewMessageRequestHeader } {
+export function decodeViewMessageRequest(cmd: RemotingCommand): {
+  /** The decoded request header. */
+  header: ViewMessageRequestHeader;
+} {
   expectRequestCode(cmd, [RequestCode.VIEW_MESSAGE_BY_ID]);
   return { header: fromExtFields(cmd, SCHEMA, 'ViewMessageRequestHeader') };
 }

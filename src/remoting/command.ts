@@ -5,7 +5,12 @@
  */
 
 /** Header serialization: 0 = JSON (Java's default), 1 = ROCKETMQ binary. */
-export const SerializeType = { JSON: 0, ROCKETMQ: 1 } as const;
+export const SerializeType = {
+  /** JSON header (Java's default). */
+  JSON: 0,
+  /** RocketMQ's compact binary header. */
+  ROCKETMQ: 1,
+} as const;
 /** Header serialization type value. */
 export type SerializeType = (typeof SerializeType)[keyof typeof SerializeType];
 

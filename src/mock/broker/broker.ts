@@ -36,8 +36,18 @@ import { HaLink } from './replication.js';
 
 /** Outcome of storing one message through the broker's replication. */
 export type PutOutcome =
-  | { ok: true; result: PutMessageResult; status: SendStatus }
-  | ({ ok: false } & Rejection);
+  | {
+      /** Stored. */
+      ok: true;
+      /** Where and how it was stored. */
+      result: PutMessageResult;
+      /** Send status to answer with. */
+      status: SendStatus;
+    }
+  | ({
+      /** Rejected: the response code and remark follow. */
+      ok: false;
+    } & Rejection);
 
 /** Payload of the broker's `roleChange` event. */
 export interface BrokerRoleChange {

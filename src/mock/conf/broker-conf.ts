@@ -55,7 +55,12 @@ export interface BrokerConf {
    */
   listenPort: number;
   /** namesrvAddr, split on `;`. */
-  namesrvAddr?: { host: string; port: number }[];
+  namesrvAddr?: {
+    /** Nameserver host. */
+    host: string;
+    /** Nameserver port. */
+    port: number;
+  }[];
   /** storePathRootDir (the last one, when the file repeats it, as Java does). */
   storePathRootDir?: string;
   /** storePathCommitLog. */

@@ -132,7 +132,18 @@ export function encodeIndexRecord(r: { pos: number; size: number; index: number;
 export function decodeIndexRecord(
   buf: Buffer,
   offset = 0,
-): { magic: number; pos: number; size: number; index: number; term: number } {
+): {
+  /** Magic of the entry it points at ({@link ENTRY_MAGIC} for a normal entry). */
+  magic: number;
+  /** Position of the entry in the data file. */
+  pos: number;
+  /** Entry size in bytes. */
+  size: number;
+  /** Entry index. */
+  index: number;
+  /** Term the entry was written in. */
+  term: number;
+} {
   if (offset < 0 || buf.length - offset < INDEX_RECORD_SIZE) throw new ProtocolError('dledger index record truncated');
   return {
     magic: buf.readInt32BE(offset),

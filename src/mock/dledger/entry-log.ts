@@ -128,7 +128,18 @@ export class DLedgerLog {
   }
 
   /** Header fields of entry `index` without reading the file, or undefined. */
-  meta(index: number): { index: number; pos: number; size: number; term: number } | undefined {
+  meta(index: number):
+    | {
+        /** Entry index. */
+        index: number;
+        /** Position in the data file. */
+        pos: number;
+        /** Entry size in bytes. */
+        size: number;
+        /** Term the entry was written in. */
+        term: number;
+      }
+    | undefined {
     const it = this.items[index - this.baseIndex];
     return it && index >= this.baseIndex ? { index, ...it } : undefined;
   }

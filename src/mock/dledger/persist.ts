@@ -60,7 +60,12 @@ export function writeTermFile(dir: string, state: PersistedTerm): void {
 }
 
 /** Reads `<dir>/checkpoint` (`committedIndex`, `endIndex`); -1 for anything missing. */
-export function readCheckpoint(dir: string): { endIndex: number; committedIndex: number } {
+export function readCheckpoint(dir: string): {
+  /** Last entry index written (−1 when unknown). */
+  endIndex: number;
+  /** Last committed entry index (−1 when unknown). */
+  committedIndex: number;
+} {
   const props = parseProperties(readText(path.join(dir, 'checkpoint')) ?? '');
   const num = (v: string | undefined): number => (v !== undefined && /^-?\d+$/.test(v) ? Number(v) : -1);
   return { endIndex: num(props.endIndex), committedIndex: num(props.committedIndex) };

@@ -159,7 +159,12 @@ export class RouteInfoManager {
    * Expires brokers whose last registration is older than their timeout (RouteInfoManager#scanNotActiveBroker).
    * @returns the expired entries' channels (so the server can close them) and addresses
    */
-  scanNotActive(now: number): { addr: string; channel: object | undefined }[] {
+  scanNotActive(now: number): {
+    /** Broker address that expired. */
+    addr: string;
+    /** Its registration channel, for the server to close. */
+    channel: object | undefined;
+  }[] {
     const expired: { addr: string; channel: object | undefined }[] = [];
     for (const [addr, info] of this.live) {
       if (info.lastUpdate + info.timeoutMs < now) expired.push({ addr, channel: info.channel });

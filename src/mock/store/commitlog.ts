@@ -127,6 +127,7 @@ export class CommitLog {
    * @throws ValidationError for values the layout cannot hold, or a record larger than a file.
    */
   append(input: Omit<StoredMessageRecord, 'commitLogOffset' | 'storeTimestamp'> & { storeTimestamp?: number }): AppendResult & {
+    /** STORETIMESTAMP written into the record. */
     storeTimestamp: number;
   } {
     const storeTimestamp = input.storeTimestamp ?? Date.now();

@@ -109,7 +109,12 @@ export function encodeTopicConfigWrapper(table: ReadonlyMap<string, TopicConfig>
 }
 
 /** Decodes topics.json (unknown fields ignored). */
-export function decodeTopicConfigWrapper(json: unknown): { topicConfigTable: Map<string, TopicConfig>; dataVersion: DataVersion } {
+export function decodeTopicConfigWrapper(json: unknown): {
+  /** Topic configs by name. */
+  topicConfigTable: Map<string, TopicConfig>;
+  /** The file's data version. */
+  dataVersion: DataVersion;
+} {
   const o = asObject(json, 'topics.json');
   const table = new Map<string, TopicConfig>();
   for (const [name, raw] of Object.entries(asObject(o.topicConfigTable ?? {}, 'topicConfigTable'))) {
@@ -166,7 +171,9 @@ export function encodeSubscriptionGroups(table: ReadonlyMap<string, Subscription
 
 /** Decodes subscriptionGroup.json. */
 export function decodeSubscriptionGroups(json: unknown): {
+  /** Subscription group configs by group name. */
   subscriptionGroupTable: Map<string, SubscriptionGroupConfig>;
+  /** The file's data version. */
   dataVersion: DataVersion;
 } {
   const o = asObject(json, 'subscriptionGroup.json');

@@ -22,7 +22,16 @@ const STOREHOST_V6 = 0x20;
 export const MIN_RECORD_SIZE = 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 1 + 2;
 
 /** Transaction type bits of SYSFLAG (MessageSysFlag). */
-export const TransactionType = { NOT_TYPE: 0, PREPARED: 0x4, COMMIT: 0x8, ROLLBACK: 0xc } as const;
+export const TransactionType = {
+  /** Not transactional. */
+  NOT_TYPE: 0,
+  /** Half message, not yet visible to consumers. */
+  PREPARED: 0x4,
+  /** Commit of a half message. */
+  COMMIT: 0x8,
+  /** Rollback of a half message. */
+  ROLLBACK: 0xc,
+} as const;
 
 /** Fields of one record the store dispatches on. `body` and `properties` bytes are views into the input. */
 export interface RecordView {
