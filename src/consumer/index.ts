@@ -24,7 +24,9 @@ export {
   type ConsumeResult,
   type ListenerOptions,
   type MessageExt,
+  type AsyncMessageListener,
   type MessageListener,
+  type SyncMessageListener,
   type MessageModel,
   type MessageQueue,
 } from './types.js';

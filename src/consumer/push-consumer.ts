@@ -10,6 +10,7 @@
 import { EventEmitter } from 'node:events';
 import { ClientStateError, ValidationError } from '../errors.js';
 import type { HeartbeatData, SubscriptionData } from '../protocol/heartbeat.js';
+import { securedTransport } from '../client/security.js';
 import { ConcurrentConsumeService } from './consume-concurrently.js';
 import { Sleeper, type ConsumeHost } from './consume-host.js';
 import { OrderlyConsumeService } from './consume-orderly.js';
@@ -21,7 +22,7 @@ import { resolvePushOptions, type PushConsumerOptions, type ResolvedPushOptions 
 import { pullStep } from './pull-step.js';
 import { allocationFor } from './rebalance.js';
 import { parseSubscription } from './tag-filter.js';
-import { queueKey, retryTopicOf, type ListenerOptions, type MessageListener, type MessageQueue } from './types.js';
+import { queueKey, retryTopicOf, type AsyncMessageListener, type ListenerOptions, type MessageListener, type MessageQueue, type SyncMessageListener } from './types.js';
 
 /** Payload of the `rebalance` event. */
 export interface RebalanceEvent {
@@ -82,7 +83,7 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Co
       pollNameServerInterval: this.settings.pollNameServerInterval,
       heartbeatBrokerInterval: this.settings.heartbeatBrokerInterval,
       mqClientApiTimeout: this.settings.mqClientApiTimeout,
-      transport: this.settings.transport,
+      transport: securedTransport(this.settings.transport, this.settings),
     });
   }
 
@@ -142,14 +143,23 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Co
   }
 
   /**
-   * Registers the listener (once, before start).
+   * Registers an async listener (once, before start). A separate overload for async and sync handlers lets
+   * TypeScript keep a bare `'CONSUME_SUCCESS'` literal returned from an `async` arrow: with one union return type
+   * it would widen the literal to `string` and reject the handler.
    * @param listener - the handler
    * @param options - `{ orderly: true }` for an orderly listener
    */
-  registerMessageListener(listener: MessageListener, options: ListenerOptions = {}): void {
+  registerMessageListener(listener: AsyncMessageListener, options?: ListenerOptions): void;
+  /**
+   * Registers a synchronous listener (once, before start).
+   * @param listener - the handler
+   * @param options - `{ orderly: true }` for an orderly listener
+   */
+  registerMessageListener(listener: SyncMessageListener, options?: ListenerOptions): void;
+  registerMessageListener(listener: MessageListener | SyncMessageListener, options: ListenerOptions = {}): void {
     if (typeof listener !== 'function') throw new ValidationError('listener must be a function');
     if (this.state !== 'created') throw new ClientStateError('register the listener before start()');
-    this._listener = listener;
+    this._listener = listener as MessageListener;
     this.orderly = options.orderly === true;
   }
 

@@ -39,6 +39,16 @@ export type MessageListener = (
   context: ConsumeContext,
 ) => ConsumeResult | void | undefined | Promise<ConsumeResult | void | undefined>;
 
+/** A listener written as an `async` function. */
+export type AsyncMessageListener = (msgs: MessageExt[], context: ConsumeContext) => Promise<ConsumeResult | void | undefined>;
+
+/**
+ * A listener that answers synchronously. Its return type also admits other strings because TypeScript, having tried
+ * the async overload first, widens a returned literal to `string`; at run time anything but a success status (or
+ * nothing) is treated as `RECONSUME_LATER`, so a typo can only cause a redelivery, never a loss.
+ */
+export type SyncMessageListener = (msgs: MessageExt[], context: ConsumeContext) => ConsumeResult | (string & Record<never, never>) | void | undefined;
+
 /** Options of `registerMessageListener`. */
 export interface ListenerOptions {
   /** Orderly listener: queues are locked on the broker and consumed one message (batch) at a time. @default false */
