@@ -2,13 +2,19 @@
  * Batch sends (SEND_BATCH_MESSAGE): Java's `DefaultMQProducer.batch` rules — one topic, no delay, no retry topic,
  * never compressed — and the batch body encoding. Every inner message gets its own UNIQ_KEY; the result's msgId
  * joins them with ','.
+ *
+ * The batch request itself carries NO UNIQ_KEY (Java's `DefaultMQProducer.batch` sets one; we deliberately do not).
+ * A broker on the plain CommitLog (4.9.x, 5.x up to 5.3.3, MessageExtEncoder#encode(MessageExtBatch)) appends the
+ * request's properties to every inner message's properties, and decoders keep the last value of a repeated name, so
+ * a batch UNIQ_KEY would replace each message's own id in the store: queries by unique key, consumers' msgId and the
+ * UNIQ_KEY index would all show the batch id instead of the ids in SendResult.msgId. DLedger brokers do not append
+ * (DLedgerCommitLog's serializer), and upstream stopped appending after 5.3.3 (apache/rocketmq#9416).
  * @module
  */
 
 import { ValidationError } from '../errors.js';
 import { encodeBatchBody } from '../message/batch.js';
 import { MessageConst } from '../message/constants.js';
-import { createUniqId } from '../message/ids.js';
 import type { MessageInput } from './options.js';
 import { checkPropertiesLength, prepareMessage, type PrepareLimits, type PreparedMessage } from './validate.js';
 
@@ -20,7 +26,7 @@ export interface PreparedBatch {
   items: PreparedMessage[];
   /** The encoded batch body (inner properties included, so trace context must be added before {@link encodeBatch}). */
   body?: Buffer;
-  /** Properties of the batch request itself (WAIT, the batch's own UNIQ_KEY). */
+  /** Properties of the batch request itself: WAIT only (no UNIQ_KEY, see the module comment). */
   properties: Record<string, string>;
   /** UNIQ_KEYs joined by ','. */
   msgId: string;
@@ -43,7 +49,7 @@ export function prepareBatch(inputs: readonly MessageInput[], limits: PrepareLim
     }
   }
   if (topic.startsWith('%RETRY%')) throw new ValidationError('retry topics cannot be sent to in a batch');
-  const properties: Record<string, string> = { [MessageConst.WAIT]: 'true', [MessageConst.UNIQ_KEY]: createUniqId() };
+  const properties: Record<string, string> = { [MessageConst.WAIT]: 'true' };
   return { topic, items, properties, msgId: items.map((i) => i.msgId).join(',') };
 }
 

@@ -110,12 +110,16 @@ export async function processSend(broker: MockBroker, req: RemotingCommand, conn
   const now = Date.now();
   const items = header.batch === true ? decodeBatchBody(body) : [{ body, flag: header.flag, properties: decodeProperties(header.properties ?? '') }];
   if (items.length === 0) return fail(req, ResponseCode.MESSAGE_ILLEGAL, 'the batch is empty');
+  // Real 4.9.x / 5.x (≤ 5.3.3) brokers on the plain CommitLog append the batch request's own properties to every inner
+  // message (MessageExtEncoder#encode(MessageExtBatch)); readers keep the last value of a repeated name, so a batch
+  // UNIQ_KEY replaces each message's own. DLedger's serializer does not append (apache/rocketmq#9416).
+  const batchProps = header.batch === true && broker.dledger === undefined ? decodeProperties(header.properties ?? '') : undefined;
   const msgIds: string[] = [];
   let firstOffset = -1;
   let transactionId: string | undefined;
   let status: 'SEND_OK' | 'FLUSH_DISK_TIMEOUT' | 'FLUSH_SLAVE_TIMEOUT' | 'SLAVE_NOT_AVAILABLE' = 'SEND_OK';
   for (const item of items) {
-    const props: Record<string, string> = { ...item.properties };
+    const props: Record<string, string> = { ...item.properties, ...batchProps };
     if (props.UNIQ_KEY === undefined) props.UNIQ_KEY = createUniqId();
     props.CLUSTER = broker.clusterName;
     let topic = header.topic;
