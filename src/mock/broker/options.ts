@@ -3,6 +3,7 @@
  * RocketMQ version (dledger.md §2 "What clients see").
  * @module
  */
+import type { MockAclConfig } from '../acl/validator.js';
 import type { DLedgerNode } from '../dledger/node.js';
 import { ResponseCode } from '../../protocol/response-codes.js';
 
@@ -16,6 +17,19 @@ export type BrokerVersion = '5' | '4.9';
 export interface DLedgerBinding {
   /** The replica (the broker starts and stops it). */
   node: DLedgerNode;
+}
+
+/** TLS material of a mock server (PEM strings or buffers, as `tls.createServer` takes them). */
+export interface MockTlsOptions {
+  /** Private key of the server certificate. */
+  key: string | Buffer;
+  /** Server certificate (chain). */
+  cert: string | Buffer;
+  /**
+   * CA the mock's own outgoing connections (broker → nameserver) trust; without it they use Node's default CAs.
+   * @default undefined (system CAs)
+   */
+  ca?: string | Buffer;
 }
 
 /** Options of {@link MockBroker}. */
@@ -101,6 +115,23 @@ export interface MockBrokerOptions {
   slaveAckTimeoutMs?: number;
   /** DLedger mode: the replica this broker runs on. */
   dledger?: DLedgerBinding;
+  /**
+   * Enforce ACL 1.0 (signature, accounts, per-topic/group permissions, admin codes) with the real broker's answers.
+   * @default undefined (no ACL)
+   */
+  acl?: MockAclConfig;
+  /**
+   * Serve TLS with this key and certificate; the broker's connections to the nameservers then use TLS too,
+   * trusting `tls.ca`.
+   * @default undefined (plain TCP)
+   */
+  tls?: MockTlsOptions;
+  /**
+   * Largest message body (a batch: the whole batch body) a send may carry; larger ones, and properties over
+   * 32767 bytes, are answered MESSAGE_ILLEGAL (13) as the real store does.
+   * @default 4194304
+   */
+  maxMessageSize?: number;
 }
 
 /** An error answer: code and remark. */
@@ -115,9 +146,16 @@ export interface Rejection {
 export const SERVICE_NOT_AVAILABLE_REMARK =
   "service not available now. It may be caused by one of the following reasons: the broker's disk is full [%s], messages are put to the slave, message store has been shut down, etc.";
 
-/** Send to a broker in SLAVE role. */
-export function rejectSendOnSlave(version: BrokerVersion, dledger: boolean): Rejection {
-  if (dledger && version === '5') {
+/**
+ * Send to a broker in SLAVE role. Settled by frames captured from real brokers
+ * (test/unit/protocol/fixtures/real-send-to-slave-*): 5.x rejects before the store in every mode (SYSTEM_BUSY 2,
+ * "[REJECTREQUEST]…", master/slave SLAVE and DLedger follower alike); 4.9.x answers from the store
+ * (SERVICE_NOT_AVAILABLE 14).
+ * @param version - simulated RocketMQ version
+ * @param _dledger - whether the broker runs on DLedger (kept for callers; the answer no longer depends on it)
+ */
+export function rejectSendOnSlave(version: BrokerVersion, _dledger?: boolean): Rejection {
+  if (version === '5') {
     return { code: ResponseCode.SYSTEM_BUSY, remark: '[REJECTREQUEST]system busy, start flow control for a while' };
   }
   return { code: ResponseCode.SERVICE_NOT_AVAILABLE, remark: SERVICE_NOT_AVAILABLE_REMARK };

@@ -67,7 +67,8 @@ describe('broker services', () => {
   it('answers with the simulated version codes and remarks', () => {
     expect(rejectSendOnSlave('5', true)).toMatchObject({ code: 2, remark: '[REJECTREQUEST]system busy, start flow control for a while' });
     expect(rejectSendOnSlave('4.9', true).code).toBe(14);
-    expect(rejectSendOnSlave('5', false).code).toBe(14);
+    expect(rejectSendOnSlave('5', false).code).toBe(2); // real 5.3.3 master/slave SLAVE (fixture real-send-to-slave-5.3.3)
+    expect(rejectSendOnSlave('4.9', false).code).toBe(14);
     expect(rejectDLedgerSync('5').code).toBe(2);
     expect(rejectDLedgerSync('4.9').code).toBe(1);
     expect(rejectQuorumTimeout('5')).toEqual({ code: 1, remark: 'in-sync replicas not enough' });
