@@ -30,29 +30,52 @@ describe('shutdown with sends in flight', () => {
       namesrvAddr: cluster.namesrvAddr,
       producerGroup: 'producer_shutdown',
       maxInflight: 4,
-      shutdownTimeoutMs: 150,
+      shutdownTimeoutMs: 1500,
       heartbeatBrokerInterval: 50,
     });
     await producer.start();
     await producer.send({ topic: 'shutdown_topic', body: 'warm up' });
     // Let a heartbeat register the group on the broker.
-    for (let i = 0; i < 100 && producer.diagnostics().heartbeats === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(producer.diagnostics().heartbeats).toBeGreaterThan(0);
+    await until(() => producer.diagnostics().heartbeats > 0, 'a heartbeat');
     const clients = cluster.broker('broker-a', 'n0').clients;
     expect(clients.producers.get('producer_shutdown')?.has(producer.clientId)).toBe(true);
     expect(producer.clientId).toMatch(/^[0-9.]+@\d+#\d+$/);
 
-    cluster.setLatency('broker-a', 'n0', 100);
-    const sends = Array.from({ length: 20 }, (_, i) => producer.send({ topic: 'shutdown_topic', body: `in flight ${i}` }));
+    // The broker holds every request (SIGSTOP-like) so the outcome depends on events, not on timer races:
+    // four sends are in flight and sixteen queued when shutdown starts; the broker then answers until the first send
+    // completes inside the grace period and freezes again, so the rest are still running or queued when the grace
+    // period ends and the producer aborts them. The first abort thaws the broker so UNREGISTER_CLIENT gets through.
+    cluster.pause('broker-a', 'n0');
+    let completedDuringShutdown = 0;
+    let thawed = false;
+    const sends = Array.from({ length: 20 }, (_, i) =>
+      producer.send({ topic: 'shutdown_topic', body: `in flight ${i}` }).then(
+        (r) => {
+          if (producer.state === 'STOPPING') completedDuringShutdown++;
+          if (!thawed) cluster.pause('broker-a', 'n0');
+          return r;
+        },
+        (e: unknown) => {
+          if (!thawed) {
+            thawed = true;
+            cluster.resume('broker-a', 'n0');
+          }
+          throw e;
+        },
+      ),
+    );
     const settled = Promise.allSettled(sends);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(producer.diagnostics().inflight).toBe(4);
-    await producer.shutdown();
-    cluster.setLatency('broker-a', 'n0', 0);
+    await until(() => producer.diagnostics().inflight === 4, 'four sends in flight');
+    expect(producer.diagnostics().pending).toBe(16);
+    const stopped = producer.shutdown();
+    expect(producer.state).toBe('STOPPING');
+    cluster.resume('broker-a', 'n0');
+    await stopped;
     const outcomes = await settled;
     const ok = outcomes.filter((o) => o.status === 'fulfilled').length;
     const failed = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason as unknown);
     expect(ok).toBeGreaterThan(0);
+    expect(completedDuringShutdown).toBe(ok);
     expect(failed.length).toBeGreaterThan(0);
     for (const e of failed) expect(e).toBeInstanceOf(RocketMQError);
     expect(failed.some((e) => e instanceof ClientStateError)).toBe(true);
@@ -61,12 +84,18 @@ describe('shutdown with sends in flight', () => {
     await expect(producer.send({ topic: 'shutdown_topic', body: 'late' })).rejects.toBeInstanceOf(ClientStateError);
 
     // No socket or timer of ours remains (the mock's server side closes its end asynchronously).
-    let after = resources();
-    for (let i = 0; i < 100 && (after.TCPSocketWrap ?? 0) > (before.TCPSocketWrap ?? 0); i++) {
-      await new Promise((r) => setTimeout(r, 10));
-      after = resources();
-    }
+    await until(() => (resources().TCPSocketWrap ?? 0) <= (before.TCPSocketWrap ?? 0), 'our sockets to close').catch(() => undefined);
+    const after = resources();
     expect(after.TCPSocketWrap ?? 0).toBeLessThanOrEqual(before.TCPSocketWrap ?? 0);
     expect(after.Timeout ?? 0).toBeLessThanOrEqual((before.Timeout ?? 0) + 1);
   });
 });
+
+/** Polls `cond` every 10 ms; rejects after a deadline generous enough for a loaded machine. */
+async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
