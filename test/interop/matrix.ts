@@ -42,7 +42,7 @@ export const FEATURES: readonly string[] = [
   'send sync', 'send async', 'send oneway', 'send batch', 'send ordered', 'send delay',
   'query by key', 'query by unique key', 'view by offsetMsgId',
   'admin createTopic', 'admin clusterInfo', 'admin topicRoute',
-  'push consume', 'upgrade master/slave → DLedger', 'DLedger leader kill: no acked loss, sends resume',
+  'push consume', 'lite pull consume', 'upgrade master/slave → DLedger', 'DLedger leader kill: no acked loss, sends resume',
 ];
 
 /** Column order and titles. `{v}` is the RocketMQ version. */

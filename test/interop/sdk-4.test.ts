@@ -1,7 +1,8 @@
 /**
  * OUR SDK against real Apache RocketMQ 4.9.7, the smaller set (one name server + a master/slave group, one cluster
  * for the file): Admin clusterInfo / createTopic / topicRoute, Producer sync / async / oneway / batch / ordered /
- * delay, query by key / unique key / view by offsetMsgId, golden frames through the capture proxy (routes in both
+ * delay, query by key / unique key / view by offsetMsgId, our PushConsumer and PullConsumer receiving what our
+ * Producer and the Java client sent, golden frames through the capture proxy (routes in both
  * JSON forms, send, pull, query, the SLAVE's answer to a send), and the harness smoke with the Java client.
  * (4.9.x on JDK 17 needs the harness's logback files and --add-opens; see README.md.)
  */
@@ -22,6 +23,7 @@ import {
 } from './harness.js';
 import { Recorder } from './matrix.js';
 import { captureFixture, pullRequest, queryRequest, routeRequest, sendRequest } from './real-requests.js';
+import { expectReceivedAll, prepareConsumeTopic, pullReceive, pushReceive, sendFromBoth } from './consume-cases.js';
 
 const TOPIC = 'topic_dw_test_by_order_01';
 const V = ROCKETMQ_4;
@@ -93,7 +95,7 @@ describe.skipIf(missing.length > 0)(`rocketmq-ts against real RocketMQ ${V} (mas
     const oneway = await eventually(() => admin.queryMessageByKey(TOPIC, 'o0'), (m) => m.length === 1);
     expect(oneway[0].body.toString()).toBe('oneway 0');
     const b4 = await eventually(() => admin.queryMessageByKey(TOPIC, 'b4'), (m) => m.length === 1);
-    expect(b4[0]).toMatchObject({ queueId: batch.messageQueue.queueId, queueOffset: batch.queueOffset + 4 });
+    expect(b4[0]).toMatchObject({ queueId: batch.messageQueue.queueId, queueOffset: batch.queueOffset + 4, msgId: batch.msgId.split(',')[4] });
     const delayed = await eventually(() => admin.queryMessageByKey(TOPIC, 'd1'), (m) => m.length === 1, 30_000);
     expect(delayed[0].storeTimestamp - delayed[0].bornTimestamp).toBeGreaterThanOrEqual(900);
   });
@@ -143,6 +145,17 @@ describe.skipIf(missing.length > 0)(`rocketmq-ts against real RocketMQ ${V} (mas
     expect(found[0].msgId).toBe(sent[2].msgId);
     const q = await runJava(V, ['query', cluster.namesrvAddr, TOPIC, seed[0].key]);
     expect(q.json.find((j) => j.type === 'found')).toMatchObject({ key: seed[0].key, msgId: seed[0].r.msgId });
+  });
+
+  rec.it('our PushConsumer and PullConsumer receive everything sent by our Producer and by the Java client', ['push consume', 'lite pull consume'], async () => {
+    const topic = 'interop_consume_4';
+    expect(await prepareConsumeTopic(V, cluster.namesrvAddr, admin, topic, ['interop_push_4', 'interop_lite_4'])).toEqual([MS_BROKER]);
+    const sent = await sendFromBoth(V, cluster.namesrvAddr, producer, topic, 10);
+    const push = await pushReceive(cluster.namesrvAddr, 'interop_push_4', topic, sent, 60_000);
+    const pull = await pullReceive(cluster.namesrvAddr, 'interop_lite_4', topic, sent, 60_000);
+    console.log(`consume on ${V}: ${sent.length} sent; push got ${push.byId.size} in ${push.ms} ms, lite pull got ${pull.byId.size} in ${pull.ms} ms`);
+    expectReceivedAll(push, sent, topic);
+    expectReceivedAll(pull, sent, topic);
   });
 
   rec.it('tears down every JVM it started', [], async () => {

@@ -1,7 +1,8 @@
 /**
  * OUR SDK against real Apache RocketMQ 5.3.3 (one cluster for the whole file: name server, master/slave group
  * `broker-ms`, 3-node DLedger group `broker-dl`): Admin createTopic / clusterInfo / topicRoute; Producer sync, async,
- * oneway, batch, ordered and delayed sends; query by key / unique key / view by offsetMsgId; golden frames captured
+ * oneway, batch, ordered and delayed sends; query by key / unique key / view by offsetMsgId; our PushConsumer and
+ * PullConsumer receiving what our Producer and the Java client sent (consume-cases.ts); golden frames captured
  * through the capture proxy (routes in both JSON forms, send, pull, query, and the error answers of a SLAVE, a
  * DLedger follower and a quorum timeout); then the seed scenario: upgrade the master/slave group to DLedger in place,
  * old keys still found, new sends stored, and a leader JVM killed mid-send with nothing acknowledged lost.
@@ -23,6 +24,7 @@ import {
 import { eventually } from './eventually.js';
 import { Recorder } from './matrix.js';
 import { captureFixture, pullRequest, queryRequest, routeRequest, sendRequest } from './real-requests.js';
+import { expectReceivedAll, prepareConsumeTopic, pullReceive, pushReceive, sendFromBoth } from './consume-cases.js';
 import path from 'node:path';
 import fs from 'node:fs';
 
@@ -124,15 +126,22 @@ describe.skipIf(missing.length > 0)(`rocketmq-ts against real RocketMQ ${V}`, ()
     expect(found[0].body.toString()).toBe('oneway 0');
   });
 
-  rec.it('Producer.send of a batch: one queue, consecutive offsets, every key found', ['send batch'], async () => {
-    const batch = Array.from({ length: 8 }, (_, i) => ({ topic: TOPIC, body: `batch ${i}`, keys: `b${i}` }));
-    const r = await producer.send(batch);
-    expect(r.status).toBe('SEND_OK');
-    const ids = r.msgId.split(',');
-    expect(ids).toHaveLength(8);
-    const found = await eventually(() => admin.queryMessageByKey(TOPIC, 'b7'), (m) => m.length === 1);
-    expect(found[0]).toMatchObject({ queueId: r.messageQueue.queueId, queueOffset: r.queueOffset + 7 });
-    expect(found[0].msgId, `SendResult.msgId of a batch (attempts ${r.attempts}): ${r.msgId}`).toBe(ids[7]);
+  rec.it('Producer.send of a batch to each group: one queue, consecutive offsets, entry i of msgId stored at offset+i', ['send batch'], async () => {
+    // Pinned to each group: the plain-CommitLog master appends the batch request's properties to every message, the
+    // DLedger leader does not, so a batch UNIQ_KEY in the request would only show on broker-ms (see producer/batch.ts).
+    for (const group of [MS_BROKER, DL_BROKER]) {
+      const batch = Array.from({ length: 8 }, (_, i) => ({ topic: TOPIC, body: `batch ${i}`, keys: `b-${group}-${i}` }));
+      const r = await producer.send(batch, { selector: (qs) => qs.find((q) => q.brokerName === group)! });
+      expect(r).toMatchObject({ status: 'SEND_OK', messageQueue: { brokerName: group } });
+      const ids = r.msgId.split(',');
+      expect(new Set(ids).size).toBe(8);
+      for (let i = 0; i < 8; i++) {
+        const found = await eventually(() => admin.queryMessageByKey(TOPIC, `b-${group}-${i}`), (m) => m.length === 1);
+        expect(found[0]).toMatchObject({ queueId: r.messageQueue.queueId, queueOffset: r.queueOffset + i });
+        expect(found[0].msgId, `${group} entry ${i} of SendResult.msgId (attempts ${r.attempts}): ${r.msgId}`).toBe(ids[i]);
+      }
+      expect((await admin.queryMessageByUniqKey(TOPIC, ids[7])).body.toString()).toBe('batch 7');
+    }
   });
 
   rec.it('ordered sends with a sharding key stay on one queue in order', ['send ordered'], async () => {
@@ -164,6 +173,20 @@ describe.skipIf(missing.length > 0)(`rocketmq-ts against real RocketMQ ${V}`, ()
       const view = await admin.viewMessage(r.offsetMsgId);
       expect(view).toMatchObject({ msgId: r.msgId, keys: [key], queueId: r.messageQueue.queueId });
     }
+  });
+
+  rec.it('our PushConsumer and PullConsumer receive everything sent by our Producer and by the Java client (both groups)', ['push consume', 'lite pull consume'], async () => {
+    const topic = 'interop_consume_5';
+    const groups = await prepareConsumeTopic(V, cluster.namesrvAddr, admin, topic, ['interop_push_5', 'interop_lite_5']);
+    expect(groups.sort()).toEqual([DL_BROKER, MS_BROKER]);
+    const sent = await sendFromBoth(V, cluster.namesrvAddr, producer, topic, 20);
+    expect(new Set(sent.map((s) => s.brokerName))).toEqual(new Set([DL_BROKER, MS_BROKER]));
+    const push = await pushReceive(cluster.namesrvAddr, 'interop_push_5', topic, sent, 60_000);
+    const pull = await pullReceive(cluster.namesrvAddr, 'interop_lite_5', topic, sent, 60_000);
+    const dup = (r: typeof push) => [...r.counts.values()].filter((n) => n > 1).length;
+    console.log(`consume on ${V}: ${sent.length} sent; push got ${push.byId.size} in ${push.ms} ms (${dup(push)} redelivered), lite pull got ${pull.byId.size} in ${pull.ms} ms (${dup(pull)} redelivered)`);
+    expectReceivedAll(push, sent, topic);
+    expectReceivedAll(pull, sent, topic);
   });
 
   rec.it('captures routes (both JSON forms), send, pull and query frames', [], async () => {
