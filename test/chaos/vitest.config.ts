@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-/** The chaos tools' own tests (kept out of `npm test`): `npx vitest run --config test/chaos/vitest.config.ts`. */
+/**
+ * The chaos checker's own tests now run in `npm test` (`test/unit/chaos/`); this config runs just them:
+ * `npx vitest run --config test/chaos/vitest.config.ts`.
+ */
 export default defineConfig({
   test: {
-    include: ['test/chaos/**/*.test.ts'],
+    include: ['test/unit/chaos/**/*.test.ts'],
     testTimeout: 30_000,
     pool: 'forks',
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChaosChecker, formatReport } from './checker.js';
+import { ChaosChecker, formatReport } from '../../chaos/checker.js';
 
 /** A run where everything went right except what the test injects. */
 function baseline(): ChaosChecker {
