@@ -12,6 +12,8 @@
 import { BrokerPool } from '../client/broker-pool.js';
 import { resolveNamesrvAddrs } from '../client/namesrv-addr.js';
 import { NamesrvClient } from '../client/namesrv-client.js';
+import { securedTransport, validateSecurityOptions } from '../client/security.js';
+import type { TransportOptions } from '../client/transport.js';
 import {
   AbortError,
   BrokerResponseError,
@@ -71,6 +73,7 @@ export class Admin {
     this.options = options;
     this.timeoutMs = options.timeoutMs ?? 6000;
     checkInt(this.timeoutMs, 'timeoutMs', 1);
+    validateSecurityOptions(options);
   }
 
   /**
@@ -82,7 +85,7 @@ export class Admin {
     if (this.state === 'closed') throw new ClientStateError('the admin client was shut down');
     if (this.state === 'running') return;
     const { addrs } = await resolveNamesrvAddrs({ namesrvAddr: this.options.namesrvAddr });
-    const transport = { ...this.options, namesrvAddr: undefined };
+    const transport = securedTransport({ ...this.options, namesrvAddr: undefined } as TransportOptions, this.options);
     this.namesrv = new NamesrvClient({ ...transport, addrs, timeoutMs: this.timeoutMs });
     this.brokers = new BrokerPool(transport);
     this.state = 'running';

@@ -3,6 +3,7 @@
  * @module
  */
 
+import type { AclKeyOptions } from '../client/security.js';
 import type { TransportOptions } from '../client/transport.js';
 import type { MessageExt } from '../message/types.js';
 import type { ClusterInfo } from '../protocol/route.js';
@@ -10,8 +11,11 @@ import type { MessageQueueRef } from '../protocol/message-queue.js';
 
 export type { MessageQueueRef };
 
-/** Options of {@link Admin}. */
-export interface AdminOptions extends TransportOptions {
+/**
+ * Options of {@link Admin}: the connection settings of {@link TransportOptions} (including `tls`) plus the ACL keys of
+ * {@link AclKeyOptions}, which take precedence over `credentials`.
+ */
+export interface AdminOptions extends TransportOptions, AclKeyOptions {
   /**
    * Nameserver addresses, `host:port;host:port`.
    * @default the `NAMESRV_ADDR` environment variable, then HTTP discovery (as the Java client does)

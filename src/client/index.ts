@@ -30,5 +30,6 @@ export * from './namesrv-addr.js';
 export * from './namesrv-client.js';
 export * from './retry-policy.js';
 export * from './route-manager.js';
+export * from './security.js';
 export * from './topic-publish-info.js';
 export * from './transport.js';

@@ -17,11 +17,12 @@ import { RemoteBrokerOffsetStore } from './offset-store.js';
 import { pullStep } from './pull-step.js';
 import { allocationFor } from './rebalance.js';
 import { parseSubscription } from './tag-filter.js';
+import { securedTransport, type ClientSecurityOptions } from '../client/security.js';
 import type { TransportOptions } from '../client/transport.js';
 import { queueKey, type ConsumeFromWhere, type MessageExt, type MessageQueue } from './types.js';
 
-/** Options of a lite pull consumer. */
-export interface PullConsumerOptions {
+/** Options of a lite pull consumer. ACL keys and TLS come from {@link ClientSecurityOptions}. */
+export interface PullConsumerOptions extends ClientSecurityOptions {
   /** Consumer group (required). */
   consumerGroup: string;
   /** Nameserver addresses, `h:p;h:p`. @default NAMESRV_ADDR, then the address server */
@@ -56,7 +57,11 @@ export interface PullConsumerOptions {
   instanceName?: string;
   /** Broker call timeout, ms. @default 3000 */
   mqClientApiTimeout?: number;
-  /** Connection settings. @default plain TCP */
+  /**
+   * Connection settings; the top-level `accessKey` / `secretKey` / `securityToken` and `tls` take precedence over
+   * `transport.credentials` / `transport.tls`.
+   * @default plain TCP
+   */
   transport?: TransportOptions;
 }
 
@@ -110,7 +115,7 @@ export class PullConsumer implements AsyncIterable<MessageExt> {
       pollNameServerInterval: options.pollNameServerInterval,
       heartbeatBrokerInterval: options.heartbeatBrokerInterval,
       mqClientApiTimeout: options.mqClientApiTimeout,
-      transport: options.transport,
+      transport: securedTransport(options.transport, options),
     });
     this.store = new RemoteBrokerOffsetStore(this.client, options.consumerGroup);
   }

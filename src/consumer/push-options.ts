@@ -3,13 +3,14 @@
  * @module
  */
 
+import { validateSecurityOptions, type ClientSecurityOptions } from '../client/security.js';
 import type { TransportOptions } from '../client/transport.js';
 import { ValidationError } from '../errors.js';
 import { allocateMessageQueueAveragely, type AllocateMessageQueueStrategy } from './allocate.js';
 import type { ConsumeFromWhere, MessageModel } from './types.js';
 
-/** Options of a push consumer. */
-export interface PushConsumerOptions {
+/** Options of a push consumer. ACL keys and TLS come from {@link ClientSecurityOptions}. */
+export interface PushConsumerOptions extends ClientSecurityOptions {
   /** Consumer group (required). */
   consumerGroup: string;
   /** Nameserver addresses, `h:p;h:p`. @default NAMESRV_ADDR, then the address server */
@@ -62,13 +63,17 @@ export interface PushConsumerOptions {
   mqClientApiTimeout?: number;
   /** Send-back timeout, ms. @default 5000 */
   sendBackTimeoutMillis?: number;
-  /** Connection settings (TLS, connect timeout, a custom connection factory). @default plain TCP */
+  /**
+   * Connection settings (connect timeout, a custom connection factory, RPC hooks); the top-level `accessKey` /
+   * `secretKey` / `securityToken` and `tls` take precedence over `transport.credentials` / `transport.tls`.
+   * @default plain TCP
+   */
   transport?: TransportOptions;
 }
 
 /** Options with every default filled in (what {@link PushConsumer.settings} holds). */
-export type ResolvedPushOptions = Required<Omit<PushConsumerOptions, 'namesrvAddr' | 'transport' | 'offsetStoreDir'>> &
-  Pick<PushConsumerOptions, 'namesrvAddr' | 'transport' | 'offsetStoreDir'>;
+export type ResolvedPushOptions = Required<Omit<PushConsumerOptions, 'namesrvAddr' | 'transport' | 'offsetStoreDir' | keyof ClientSecurityOptions>> &
+  Pick<PushConsumerOptions, 'namesrvAddr' | 'transport' | 'offsetStoreDir' | keyof ClientSecurityOptions>;
 
 function positive(name: string, v: number | undefined, def: number, min = 1): number {
   const x = v ?? def;
@@ -95,6 +100,7 @@ export function resolvePushOptions(o: PushConsumerOptions): ResolvedPushOptions 
   if (o.allocateMessageQueueStrategy !== undefined && typeof o.allocateMessageQueueStrategy !== 'function') {
     throw new ValidationError('allocateMessageQueueStrategy must be a function');
   }
+  validateSecurityOptions(o);
   return {
     consumerGroup: o.consumerGroup,
     namesrvAddr: o.namesrvAddr,
@@ -123,5 +129,9 @@ export function resolvePushOptions(o: PushConsumerOptions): ResolvedPushOptions 
     mqClientApiTimeout: positive('mqClientApiTimeout', o.mqClientApiTimeout, 3000),
     sendBackTimeoutMillis: positive('sendBackTimeoutMillis', o.sendBackTimeoutMillis, 5000),
     transport: o.transport,
+    accessKey: o.accessKey,
+    secretKey: o.secretKey,
+    securityToken: o.securityToken,
+    tls: o.tls,
   };
 }

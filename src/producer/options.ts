@@ -4,12 +4,16 @@
  * @module
  */
 
+import type { ClientSecurityOptions } from '../client/security.js';
 import type { TransportOptions } from '../client/transport.js';
 import type { MessageQueue } from '../client/topic-publish-info.js';
 import type { Producer } from './producer.js';
 
-/** Options of {@link Producer}. Only `producerGroup` is required. */
-export interface ProducerOptions {
+/**
+ * Options of {@link Producer}. Only `producerGroup` is required. ACL keys and TLS (`accessKey`, `secretKey`,
+ * `securityToken`, `tls`) come from {@link ClientSecurityOptions}.
+ */
+export interface ProducerOptions extends ClientSecurityOptions {
   /**
    * Nameserver addresses, `;`-separated (`host:port;host:port`), or a list. When unset: the `NAMESRV_ADDR`
    * environment variable, then the HTTP address server (see `wsAddr`, `namesrvDomain`).
@@ -72,7 +76,11 @@ export interface ProducerOptions {
   defaultTopicQueueNums?: number;
   /** Budget of nameserver requests (route, not sends), in ms. @default 3000 */
   mqClientApiTimeout?: number;
-  /** Connection settings (connect timeout, TLS, idle timeout, custom factory). @default plain TCP, 3 s connect */
+  /**
+   * Connection settings (connect timeout, idle timeout, custom factory, RPC hooks). The top-level `accessKey` /
+   * `secretKey` / `securityToken` and `tls` take precedence over `transport.credentials` / `transport.tls`.
+   * @default plain TCP, 3 s connect
+   */
   transport?: TransportOptions;
   /** Client IP in the client id. @default the first non-loopback IPv4 address */
   clientIP?: string;
@@ -145,9 +153,9 @@ export type SendCallback = (error: Error | undefined, result?: SendResult) => vo
 
 /** Options after defaults were applied (what {@link Producer.options} holds). */
 export type ResolvedProducerOptions = Required<
-  Omit<ProducerOptions, 'namesrvAddr' | 'wsAddr' | 'namesrvDomain' | 'namesrvDomainSubgroup' | 'namespace' | 'unitName' | 'transport' | 'clientIP'>
+  Omit<ProducerOptions, 'namesrvAddr' | 'wsAddr' | 'namesrvDomain' | 'namesrvDomainSubgroup' | 'namespace' | 'unitName' | 'transport' | 'clientIP' | keyof ClientSecurityOptions>
 > &
-  Pick<ProducerOptions, 'namesrvAddr' | 'wsAddr' | 'namesrvDomain' | 'namesrvDomainSubgroup' | 'namespace' | 'unitName' | 'transport' | 'clientIP'>;
+  Pick<ProducerOptions, 'namesrvAddr' | 'wsAddr' | 'namesrvDomain' | 'namesrvDomainSubgroup' | 'namespace' | 'unitName' | 'transport' | 'clientIP' | keyof ClientSecurityOptions>;
 
 /**
  * Applies the defaults.
