@@ -20,6 +20,8 @@ import { LatencyFaultTolerance, type BrokerIsolatedEvent, type BrokerRecoveredEv
 import { NamesrvAddrWatcher } from '../client/namesrv-addr.js';
 import { NamesrvClient } from '../client/namesrv-client.js';
 import { RouteManager, type RouteChangeEvent } from '../client/route-manager.js';
+import { securedTransport } from '../client/security.js';
+import type { TransportOptions } from '../client/transport.js';
 import type { MessageQueue, TopicPublishInfo } from '../client/topic-publish-info.js';
 import { MessageConst } from '../message/constants.js';
 import { encodeProperties } from '../message/properties.js';
@@ -99,6 +101,8 @@ export class Producer extends EventEmitter<ProducerEvents> {
   private readonly faults: LatencyFaultTolerance | undefined;
   private readonly faultTable: LatencyFaultTolerance;
   private readonly pool: BrokerPool;
+  /** Connection settings of every nameserver and broker connection (`transport` plus the top-level keys and tls). */
+  private readonly transport: TransportOptions;
   /** One controller per running send, so shutdown can abort them without a shared signal with thousands of listeners. */
   private readonly inflightControllers = new Set<AbortController>();
   private stopReason: ClientStateError | undefined;
@@ -127,7 +131,9 @@ export class Producer extends EventEmitter<ProducerEvents> {
       onRecovered: (e) => this.emit('brokerRecovered', e),
     });
     this.faults = this.options.sendLatencyFaultEnable ? this.faultTable : undefined;
-    this.pool = new BrokerPool({ ...this.options.transport });
+    // Top-level keys and tls become the transport's credentials/tls (validated here: bad keys fail construction).
+    this.transport = securedTransport(this.options.transport, this.options);
+    this.pool = new BrokerPool({ ...this.transport });
   }
 
   /** Lifecycle state. */
@@ -155,7 +161,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
       });
       await this.addrWatcher.start();
       const watcher = this.addrWatcher;
-      this.namesrv = new NamesrvClient({ ...o.transport, addrs: () => watcher.current, timeoutMs: o.mqClientApiTimeout });
+      this.namesrv = new NamesrvClient({ ...this.transport, addrs: () => watcher.current, timeoutMs: o.mqClientApiTimeout });
       const routes = new RouteManager({ source: this.namesrv, pollNameServerInterval: o.pollNameServerInterval, faultTolerance: this.faults });
       this.routes = routes;
       this.watch = new RouteWatch(
