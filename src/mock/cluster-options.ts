@@ -2,7 +2,8 @@
  * Option and event types of {@link MockCluster}.
  * @module
  */
-import type { BrokerRole, BrokerVersion } from './broker/options.js';
+import type { MockAclConfig } from './acl/validator.js';
+import type { BrokerRole, BrokerVersion, MockTlsOptions } from './broker/options.js';
 
 /** How a broker group replicates. */
 export type ReplicationMode = 'single' | 'master-slave' | 'dledger';
@@ -75,6 +76,28 @@ export interface MockClusterOptions {
    * @default 1073741824
    */
   mappedFileSize?: number;
+  /**
+   * ACL 1.0 enforced by every broker (clients must sign). Like a real cluster, the nameserver does not check
+   * unless `namesrvAcl` is set.
+   * @default undefined (no ACL)
+   */
+  acl?: MockAclConfig;
+  /**
+   * The nameserver enforces `acl` too (brokers' own registration traffic is exempt).
+   * @default false (real nameservers, 4.9 and 5.3 alike, have no ACL check)
+   */
+  namesrvAcl?: boolean;
+  /**
+   * Serve TLS on the nameserver and every broker with this key and certificate; brokers reach the nameserver over
+   * TLS trusting `tls.ca`.
+   * @default undefined (plain TCP)
+   */
+  tls?: MockTlsOptions;
+  /**
+   * Largest message body every broker accepts (MESSAGE_ILLEGAL beyond it).
+   * @default 4194304
+   */
+  maxMessageSize?: number;
 }
 
 /** Options of {@link MockCluster.upgradeToDLedger}. */

@@ -71,7 +71,12 @@ export class MockCluster extends EventEmitter<MockClusterEvents> {
     this.timeScale = options.timeScale ?? 1;
     this.ownsStoreDir = options.storeDir === undefined;
     this.storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'rocketmq-ts-mock-'));
-    this.nameServer = new MockNameServer({ port: options.namesrvPort ?? 0, timeScale: this.timeScale });
+    this.nameServer = new MockNameServer({
+      port: options.namesrvPort ?? 0,
+      timeScale: this.timeScale,
+      acl: options.namesrvAcl ? options.acl : undefined,
+      tls: options.tls,
+    });
   }
 
   /**
@@ -148,6 +153,9 @@ export class MockCluster extends EventEmitter<MockClusterEvents> {
       slaveReadEnable: g.options.slaveReadEnable,
       timeScale: this.timeScale,
       brokerVersion: this.options.brokerVersion,
+      acl: this.options.acl,
+      tls: this.options.tls,
+      maxMessageSize: this.options.maxMessageSize,
       ...extra,
     };
   }

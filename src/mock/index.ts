@@ -18,7 +18,7 @@ export type {
 export { MockNameServer, type MockNameServerOptions } from './namesrv/server.js';
 export { RouteInfoManager, type BrokerRegistration, type RegisteredTopicConfig, type RegistrationResult } from './namesrv/route-info.js';
 export { MockBroker, type BrokerRoleChange, type MockBrokerEvents, type PutOutcome } from './broker/broker.js';
-export type { BrokerRole, BrokerVersion, DLedgerBinding, MockBrokerOptions, Rejection } from './broker/options.js';
+export type { BrokerRole, BrokerVersion, DLedgerBinding, MockBrokerOptions, MockTlsOptions, Rejection } from './broker/options.js';
 export { ClientManager, type ClientChannel, type ClientEntry, type ConsumerGroupInfo, type HeartbeatConsumer } from './broker/client-manager.js';
 export { RebalanceLockManager, type LockQueue } from './broker/lock-manager.js';
 export { PullHoldService } from './broker/pull-hold.js';
@@ -34,3 +34,4 @@ export type { AppendResult as DLedgerAppendResult } from './dledger/index.js';
 export type { RemotingCommand } from '../remoting/command.js';
 export type { StoredMessageRecord } from '../message/stored.js';
 export * from './conf/index.js';
+export * from './acl/index.js';

@@ -101,5 +101,12 @@ export function neededAccess(req: RemotingCommand): NeededAccess {
     default:
       break;
   }
+  // Java keeps groups as their retry topics and checks any `%RETRY%<group>` resource against the group's permission
+  // (PlainPermissionManager.checkPerm), so a pull or offset request on a retry topic needs the group's SUB.
+  for (const [topic, perm] of need.topics) {
+    if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) continue;
+    need.topics.delete(topic);
+    add(need.groups, topic.slice(RETRY_GROUP_TOPIC_PREFIX.length), perm);
+  }
   return need;
 }

@@ -14,6 +14,9 @@ import { RemotingConnection } from '../../remoting/connection.js';
 import { RemotingServer } from '../../remoting/server.js';
 import { encodeRegisterBrokerRequest } from '../../protocol/register-broker.js';
 import type { SendStatus } from '../../protocol/send-message.js';
+import { createAclInterceptor } from '../acl/interceptor.js';
+import { AclValidator } from '../acl/validator.js';
+import { createLimitsInterceptor } from '../acl/limits.js';
 import { guarded } from '../headers.js';
 import { MessageStore } from '../store/message-store.js';
 import type { PutMessageInput, PutMessageResult } from '../store/types.js';
@@ -109,6 +112,8 @@ export class MockBroker extends EventEmitter<MockBrokerEvents> {
   peers: () => MockBroker[] = () => [];
   /** DLedger glue (dledger mode). */
   dledger: DLedgerGlue | undefined;
+  /** Compiled ACL rules, when `acl` is set (compiled at construction so a bad config fails early). */
+  private readonly acl: AclValidator | undefined;
 
   /** @param options - see {@link MockBrokerOptions} */
   constructor(options: MockBrokerOptions) {
@@ -127,6 +132,7 @@ export class MockBroker extends EventEmitter<MockBrokerEvents> {
     this._brokerId = dledger ? -1 : (options.brokerId ?? (this._role === 'SLAVE' ? 1 : 0));
     this.locks = new RebalanceLockManager(scaled(LOCK_EXPIRY_MS, this.timeScale));
     this.pullHold = new PullHoldService((t, q) => this._store?.getMaxOffset(t, q) ?? 0);
+    this.acl = options.acl ? new AclValidator(options.acl) : undefined;
   }
 
   /** `host:port` clients use. */
@@ -168,7 +174,13 @@ export class MockBroker extends EventEmitter<MockBrokerEvents> {
   /** Starts: listen (same port on a restart), open the store from disk, start services, register. */
   async start(): Promise<this> {
     if (this.server) return this;
-    const server = new RemotingServer({ host: this.host, port: this.boundPort, version: this.versionOrdinal });
+    const tls = this.options.tls;
+    const server = new RemotingServer({
+      host: this.host,
+      port: this.boundPort,
+      version: this.versionOrdinal,
+      ...(tls ? { tls: { key: tls.key, cert: tls.cert } } : {}),
+    });
     this.boundPort = await server.listen();
     try {
       const dl = this.options.dledger;
@@ -185,11 +197,15 @@ export class MockBroker extends EventEmitter<MockBrokerEvents> {
     }
     this.server = server;
     ensureSystemTopics(this.store.config, this.clusterName, this.brokerName, this.options.autoCreateTopicEnable ?? false);
-    server.setInterceptor(async (_req, _conn, next) => {
+    // Fault injection first (a paused broker answers nothing, not even refusals), then ACL as the real broker's RPC
+    // hook, then the store's size limits, then the processor.
+    const limits = createLimitsInterceptor({ maxMessageSize: this.options.maxMessageSize });
+    const checks = this.acl ? createAclInterceptor(this.acl, limits) : limits;
+    server.setInterceptor(async (req, conn, next) => {
       if (this.paused) await new Promise<void>((r) => this.pauseWaiters.push(r));
       if (this.latencyMs > 0) await sleep(this.latencyMs);
       if (!this.server) return undefined;
-      return next();
+      return checks(req, conn, next);
     });
     server.on('connection', (conn) => conn.on('close', () => this.clients.channelClosed(conn)));
     registerProcessors(this, (code, fn) => server.handle(code, guarded<RemotingConnection>(fn)));
@@ -303,7 +319,13 @@ export class MockBroker extends EventEmitter<MockBrokerEvents> {
     const old = this.namesrv.get(addr);
     if (old && !old.closed) return old;
     const i = addr.lastIndexOf(':');
-    const conn = await RemotingConnection.connect({ host: addr.slice(0, i), port: Number(addr.slice(i + 1)), connectTimeoutMs: 3000 });
+    const tls = this.options.tls;
+    const conn = await RemotingConnection.connect({
+      host: addr.slice(0, i),
+      port: Number(addr.slice(i + 1)),
+      connectTimeoutMs: 3000,
+      ...(tls ? { tls: tls.ca !== undefined ? { ca: tls.ca } : true } : {}),
+    });
     if (!this.server) {
       await conn.close();
       throw new ClientStateError('broker stopped');

@@ -7,6 +7,9 @@
  */
 import { createResponse, type RemotingCommand } from '../../remoting/command.js';
 import { RemotingServer } from '../../remoting/server.js';
+import { createAclInterceptor } from '../acl/interceptor.js';
+import { AclValidator, type MockAclConfig } from '../acl/validator.js';
+import type { MockTlsOptions } from '../broker/options.js';
 import type { RemotingConnection } from '../../remoting/connection.js';
 import { RequestCode } from '../../protocol/request-codes.js';
 import { ResponseCode } from '../../protocol/response-codes.js';
@@ -37,6 +40,16 @@ export interface MockNameServerOptions {
    * @default 1
    */
   timeScale?: number;
+  /**
+   * Enforce ACL 1.0 on client requests (brokers' registration codes are exempt, see `MockAclConfig.exemptCodes`).
+   * @default undefined (no ACL)
+   */
+  acl?: MockAclConfig;
+  /**
+   * Serve TLS with this key and certificate (`ca` is not used by the nameserver itself).
+   * @default undefined (plain TCP)
+   */
+  tls?: MockTlsOptions;
 }
 
 const BROKER_EXPIRE_MS = 120_000;
@@ -53,12 +66,19 @@ export class MockNameServer {
   private readonly timers = new TimerSet();
   private server: RemotingServer | undefined;
   private boundPort = 0;
+  private readonly acl: AclValidator | undefined;
+  private readonly tls: MockTlsOptions | undefined;
 
-  /** @param options - listen address and time scale */
+  /**
+   * @param options - listen address, time scale, ACL and TLS
+   * @throws ValidationError for a malformed ACL config
+   */
   constructor(options: MockNameServerOptions = {}) {
     this.host = options.host ?? '127.0.0.1';
     this.requestedPort = options.port ?? 0;
     this.timeScale = options.timeScale ?? 1;
+    this.acl = options.acl ? new AclValidator(options.acl) : undefined;
+    this.tls = options.tls;
   }
 
   /** The bound port (0 before {@link MockNameServer.start}). */
@@ -74,7 +94,9 @@ export class MockNameServer {
   /** Starts listening and the expiry scan. */
   async start(): Promise<this> {
     if (this.server) return this;
-    const server = new RemotingServer({ host: this.host, port: this.requestedPort });
+    const tls = this.tls;
+    const server = new RemotingServer({ host: this.host, port: this.requestedPort, ...(tls ? { tls: { key: tls.key, cert: tls.cert } } : {}) });
+    if (this.acl) server.setInterceptor(createAclInterceptor(this.acl));
     const on = (code: number, fn: (req: RemotingCommand, conn: RemotingConnection) => RemotingCommand | undefined): void => {
       server.handle(code, guarded<RemotingConnection>(fn));
     };
