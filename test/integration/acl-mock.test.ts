@@ -1,7 +1,6 @@
 /**
- * ACL end to end over loopback: a RemotingServer with the ACL interceptor fronts the mock's nameserver and broker
- * (forwarding allowed requests unchanged), and the client's BrokerPool / NamesrvClient sign with `credentials`.
- * Once MockCluster takes an `acl` option this gateway goes away; the checks stay the same.
+ * ACL end to end over loopback: `MockCluster.start({ acl, namesrvAcl: true })` makes the mock's broker and nameserver
+ * enforce ACL, and the client's BrokerPool / NamesrvClient sign with `credentials`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../src/client/acl.js';
@@ -9,11 +8,9 @@ import { BrokerPool } from '../../src/client/broker-pool.js';
 import { NamesrvClient } from '../../src/client/namesrv-client.js';
 import { decideRetry } from '../../src/client/retry-policy.js';
 import { BrokerResponseError } from '../../src/errors.js';
-import { createAclInterceptor, type MockAclConfig } from '../../src/mock/acl/index.js';
-import { MockCluster } from '../../src/mock/index.js';
+import { MockCluster, type MockAclConfig } from '../../src/mock/index.js';
 import { decodeSendMessageResponse } from '../../src/protocol/send-message.js';
 import { RemotingConnection } from '../../src/remoting/connection.js';
-import { RemotingServer } from '../../src/remoting/server.js';
 import { sendReq } from './mock-helpers.js';
 
 const ACL: MockAclConfig = {
@@ -24,34 +21,17 @@ const ACL: MockAclConfig = {
 };
 const GOOD = { accessKey: 'producerAK', secretKey: 'producerSK' };
 
-/** An ACL-enforcing forwarder to `target`. */
-async function gateway(target: string): Promise<{ server: RemotingServer; addr: string; upstream: () => Promise<void> }> {
-  const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
-  const up = await RemotingConnection.connect({ host, port });
-  const server = new RemotingServer();
-  server.setInterceptor(createAclInterceptor(ACL));
-  server.handle('*', (req) => up.invoke(req, { timeoutMs: 5000 }));
-  const p = await server.listen();
-  return { server, addr: `127.0.0.1:${p}`, upstream: () => up.close() };
-}
-
 let cluster: MockCluster;
-let brokerGw: Awaited<ReturnType<typeof gateway>>;
-let nsGw: Awaited<ReturnType<typeof gateway>>;
+let brokerAddr: string;
 
 beforeAll(async () => {
-  cluster = await MockCluster.start({ groups: [{ brokerName: 'acl-a', mode: 'single' }] });
+  cluster = await MockCluster.start({ groups: [{ brokerName: 'acl-a', mode: 'single' }], acl: ACL, namesrvAcl: true });
   await cluster.createTopic('AclTopic', { queues: 2 });
   await cluster.createTopic('OtherTopic', { queues: 2 });
-  brokerGw = await gateway(cluster.broker('acl-a', 'n0').addr);
-  nsGw = await gateway(cluster.namesrvAddr);
+  brokerAddr = cluster.broker('acl-a', 'n0').addr;
 });
 
 afterAll(async () => {
-  for (const g of [brokerGw, nsGw]) {
-    await g?.server.close();
-    await g?.upstream();
-  }
   await cluster?.stop();
 });
 
@@ -59,10 +39,10 @@ describe('ACL against the mock', () => {
   it('a signed send through a BrokerPool with credentials is stored', async () => {
     const pool = new BrokerPool({ credentials: GOOD });
     try {
-      const res = decodeSendMessageResponse(await pool.invoke(brokerGw.addr, sendReq('AclTopic', 'hello'), { timeoutMs: 3000 }));
+      const res = decodeSendMessageResponse(await pool.invoke(brokerAddr, sendReq('AclTopic', 'hello'), { timeoutMs: 3000 }));
       expect(res.status).toBe('SEND_OK');
       // The oneway path is signed too (no answer expected, but it must not throw).
-      await pool.invokeOneway(brokerGw.addr, sendReq('AclTopic', 'oneway'));
+      await pool.invokeOneway(brokerAddr, sendReq('AclTopic', 'oneway'));
     } finally {
       await pool.close();
     }
@@ -77,10 +57,10 @@ describe('ACL against the mock', () => {
     ];
     for (const [pool, topic, remark] of cases) {
       try {
-        const res = await pool.invoke(brokerGw.addr, sendReq(topic, 'x'), { timeoutMs: 3000 });
+        const res = await pool.invoke(brokerAddr, sendReq(topic, 'x'), { timeoutMs: 3000 });
         let err: unknown;
         try {
-          decodeSendMessageResponse(res, { brokerAddr: brokerGw.addr });
+          decodeSendMessageResponse(res, { brokerAddr: brokerAddr });
         } catch (e) {
           err = e;
         }
@@ -94,7 +74,7 @@ describe('ACL against the mock', () => {
       }
     }
     // Tampering after signing: the body changes in flight.
-    const conn = await RemotingConnection.connect({ host: '127.0.0.1', port: brokerGw.server.port });
+    const conn = await RemotingConnection.connect({ host: '127.0.0.1', port: cluster.broker('acl-a', 'n0').port });
     try {
       const signed = signRequest(sendReq('AclTopic', 'original'), GOOD);
       const res = await conn.invoke({ ...signed, body: Buffer.from('tampered') }, { timeoutMs: 3000 });
@@ -105,9 +85,9 @@ describe('ACL against the mock', () => {
   });
 
   it('the nameserver client signs too; admin codes need an admin account', async () => {
-    const ns = new NamesrvClient({ addrs: [nsGw.addr], credentials: GOOD });
-    const bare = new NamesrvClient({ addrs: [nsGw.addr] });
-    const admin = new NamesrvClient({ addrs: [nsGw.addr], credentials: { accessKey: 'adminAK01', secretKey: 'adminSK01' } });
+    const ns = new NamesrvClient({ addrs: [cluster.namesrvAddr], credentials: GOOD });
+    const bare = new NamesrvClient({ addrs: [cluster.namesrvAddr] });
+    const admin = new NamesrvClient({ addrs: [cluster.namesrvAddr], credentials: { accessKey: 'adminAK01', secretKey: 'adminSK01' } });
     try {
       const route = await ns.getRouteInfo('AclTopic');
       expect(route.brokerDatas.map((b) => b.brokerName)).toEqual(['acl-a']);
