@@ -1,139 +1,125 @@
 /**
- * Consumer benchmark: end-to-end throughput and send→handler latency (p50/p99) of a PushConsumer against the mock
- * cluster over loopback TCP. Prints figures; asserts nothing.
+ * Consumer benchmark (`npm run bench -- consumer`): our PushConsumer beside ali-ons@3.12.0's Consumer on one mock.
+ * Prints figures; asserts nothing.
  *
- * `aliOnsComparison` is the named hook for running ali-ons's consumer on the same mock: set ALI_ONS_BENCH=1 with the
- * `ali-ons` package installed (it is not a dependency of this repository) to get its figures next to ours.
+ * One single-broker mock (this process) holds a backlog of CONSUMER_BENCH_COUNT messages of CONSUMER_BENCH_BODY bytes
+ * on an 8-queue topic, written once by our producer before any consumer runs, so every run drains the very same
+ * backlog. Each run is one client in its own child process (test/bench/_consumer-child.ts,
+ * test/interop-peers/ali-ons-consumer-bench.cjs) with a fresh group from the first offset:
+ * (1) drain — time from start until every backlog message was handled once (end-to-end consumer throughput: pulls,
+ * decode, listener dispatch); (2) live — this process sends CONSUMER_BENCH_LIVE messages (16 in flight) to a fresh
+ * empty topic the child also subscribes to, and the child measures send→handler latency. Runs alternate ours →
+ * ali-ons → ours → ali-ons (CONSUMER_BENCH_ROUNDS, default 2); every run is printed, ratios use the means.
  *
- * Env: CONSUMER_BENCH_COUNT (drained backlog, default 20000), CONSUMER_BENCH_LIVE (live-phase messages, default
- * 2000), CONSUMER_BENCH_BODY (bytes, default 256).
+ * Env: CONSUMER_BENCH_COUNT (50000), CONSUMER_BENCH_BODY (1024), CONSUMER_BENCH_LIVE (2000), CONSUMER_BENCH_ROUNDS
+ * (2), BENCH_CPU_PROF=<dir> (profile the children).
  */
 import { MockCluster } from '../../src/mock/index.js';
 import { Producer } from '../../src/producer/index.js';
-import { PushConsumer } from '../../src/consumer/index.js';
+import { mean, ratio, runChild, type ChildEvent } from './_child.js';
 
-const COUNT = Number(process.env.CONSUMER_BENCH_COUNT ?? 20_000);
-const BODY = Number(process.env.CONSUMER_BENCH_BODY ?? 256);
+const COUNT = Number(process.env.CONSUMER_BENCH_COUNT ?? 50_000);
+const BODY = Number(process.env.CONSUMER_BENCH_BODY ?? 1024);
 const LIVE = Number(process.env.CONSUMER_BENCH_LIVE ?? 2000);
+const ROUNDS = Number(process.env.CONSUMER_BENCH_ROUNDS ?? 2);
+const BACKLOG = 'BENCH_BACKLOG';
+const TARGET = 3;
 
-interface Figures {
-  client: string;
-  messages: number;
+/** Figures of one consumer run. */
+interface RunFigures {
+  /** Backlog drain time, s. */
   seconds: number;
+  /** Backlog messages handled per second. */
   perSecond: number;
+  /** Backlog messages handled more than once. */
+  duplicates: number;
+  /** Live send→handler p50, ms. */
   p50: number;
+  /** Live send→handler p99, ms. */
   p99: number;
 }
 
-function pct(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+/** A body of exactly BODY bytes: `<send ms>|<index>|` then padding (the children parse both fields). */
+function body(index: number): Buffer {
+  const b = Buffer.alloc(BODY, 0x78);
+  b.write(`${Date.now()}|${index}|`, 'latin1');
+  return b;
 }
 
-async function fill(producer: Producer, topic: string, n: number, pad: string, window = 256): Promise<void> {
+async function send(producer: Producer, topic: string, n: number, window: number): Promise<void> {
   for (let i = 0; i < n; i += window) {
-    await Promise.all(
-      Array.from({ length: Math.min(window, n - i) }, () => producer.send({ topic, body: `${Date.now()}|${pad}` })),
-    );
+    await Promise.all(Array.from({ length: Math.min(window, n - i) }, (_, j) => producer.send({ topic, body: body(i + j) })));
   }
 }
 
-/**
- * Two phases: (1) drain — COUNT messages are stored first, then a fresh consumer is timed until it has handled them
- * all (consumer throughput, independent of the producer's speed); (2) live — LIVE messages are sent while the
- * consumer runs, timing send→handler latency.
- */
-async function ours(cluster: MockCluster, producer: Producer, pad: string): Promise<Figures> {
-  const topic = 'BENCH_OURS';
-  await cluster.createTopic(topic, { queues: 8 });
-  await fill(producer, topic, COUNT, pad);
-  const latencies: number[] = [];
-  let handled = 0;
-  let target = COUNT;
-  let done!: () => void;
-  let finished = new Promise<void>((r) => (done = r));
-  const consumer = new PushConsumer({
-    namesrvAddr: cluster.namesrvAddr,
-    consumerGroup: 'BENCH_GROUP',
-    consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-    consumeThreadMax: 64,
-    pullBatchSize: 32,
-    suspendTimeoutMillis: 1000,
+async function run(who: 'ours' | 'ali-ons', cluster: MockCluster, producer: Producer, round: number): Promise<RunFigures> {
+  const tag = `${who === 'ours' ? 'OURS' : 'ALI'}_${round}`;
+  const liveTopic = `BENCH_LIVE_${tag}`;
+  await cluster.createTopic(liveTopic, { queues: 8 });
+  let liveSend: Promise<void> | undefined;
+  const events: ChildEvent[] = await runChild({
+    script: who === 'ours' ? 'ours:_consumer-child.ts' : 'peer:ali-ons-consumer-bench.cjs',
+    env: { RMQ_NAMESRV: cluster.namesrvAddr, RMQ_TOPIC: BACKLOG, RMQ_LIVE_TOPIC: liveTopic, RMQ_GROUP: `BENCH_GROUP_${tag}`, RMQ_COUNT: String(COUNT), RMQ_LIVE: String(LIVE) },
+    // The live phase starts once the backlog is drained, so it never competes with the drain.
+    onEvent: (e) => {
+      if (e.event === 'drained') liveSend = send(producer, liveTopic, LIVE, 16);
+    },
   });
-  consumer.subscribe(topic, '*');
-  let live = false;
-  consumer.registerMessageListener((msgs) => {
-    const now = Date.now();
-    if (live) for (const m of msgs) latencies.push(now - Number(m.body.toString('latin1', 0, 13)));
-    handled += msgs.length;
-    if (handled >= target) done();
-  });
-  const t0 = performance.now();
-  await consumer.start();
-  await finished;
-  const seconds = (performance.now() - t0) / 1000;
-  // Live phase.
-  live = true;
-  handled = 0;
-  target = LIVE;
-  finished = new Promise<void>((r) => (done = r));
-  await fill(producer, topic, LIVE, pad, 16);
-  await finished;
-  await consumer.shutdown();
-  latencies.sort((a, b) => a - b);
-  return { client: 'rocketmq-ts PushConsumer', messages: COUNT, seconds, perSecond: COUNT / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+  await liveSend;
+  const d = events.find((e) => e.event === 'drained') as ChildEvent & { ms: number; handled: number; duplicates: number };
+  const l = events.find((e) => e.event === 'done') as ChildEvent & { p50: number; p99: number };
+  return { seconds: d.ms / 1000, perSecond: COUNT / (d.ms / 1000), duplicates: d.duplicates, p50: l.p50, p99: l.p99 };
 }
 
-/**
- * Hook for the ali-ons comparison: runs ali-ons's consumer on the same mock when ALI_ONS_BENCH=1 and the package is
- * installed; otherwise says why it was skipped.
- */
-export async function aliOnsComparison(cluster: MockCluster, producer: Producer, pad: string): Promise<Figures | string> {
-  if (process.env.ALI_ONS_BENCH !== '1') return 'skipped (set ALI_ONS_BENCH=1 and install ali-ons to compare)';
-  let mod: unknown;
-  try {
-    mod = await import(/* @vite-ignore */ 'ali-ons' as string);
-  } catch {
-    return 'skipped (ali-ons is not installed)';
-  }
-  const { Consumer } = mod as { Consumer: new (o: Record<string, unknown>) => { subscribe(t: string, e: string, h: (m: { body: Buffer }) => Promise<void>): void; ready(): Promise<void>; close(): Promise<void> } };
-  const topic = 'BENCH_ALI';
-  await cluster.createTopic(topic, { queues: 8 });
-  const latencies: number[] = [];
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
-  const c = new Consumer({ namesrvAddr: cluster.namesrvAddr, consumerGroup: 'BENCH_ALI_GROUP', consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', isBroadcast: false });
-  // Same drain measurement as ours: backlog first, then time until the consumer handled it all.
-  await fill(producer, topic, COUNT, pad);
-  const t0 = performance.now();
-  c.subscribe(topic, '*', async (m) => {
-    latencies.push(Date.now() - Number(m.body.toString('latin1', 0, 13)));
-    if (latencies.length >= COUNT) done();
-  });
-  await c.ready();
-  await finished;
-  const seconds = (performance.now() - t0) / 1000;
-  await c.close();
-  latencies.sort((a, b) => a - b);
-  // Latency here is backlog age (drain only), not comparable with our live figure.
-  return { client: 'ali-ons Consumer (latency = backlog age)', messages: COUNT, seconds, perSecond: COUNT / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+function print(ours: RunFigures[], ali: RunFigures[]): void {
+  const w = 10;
+  const num = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+  const runs = (label: string) => ours.map((_, i) => `${label} ${i + 1}`.padStart(w)).join('');
+  console.log(`one single-broker mock; backlog of ${COUNT} × ${BODY} B messages on 8 queues, drained by a fresh group from the first offset;`);
+  console.log(`live: ${LIVE} sends (16 in flight) after the drain; each client in its own process; runs alternate ours → ali-ons → ours → ali-ons`);
+  console.log(`  ${''.padEnd(30)}${runs('ours')}${runs('ali-ons')}  ${'ours vs ali-ons'.padStart(15)}  target`);
+  const row = (label: string, f: (r: RunFigures) => number, digits: number, better: 'higher' | 'lower' | 'none', target?: number): void => {
+    const o = mean(ours.map(f));
+    const a = mean(ali.map(f));
+    const r = better === 'higher' ? ratio(o, a) : better === 'lower' ? ratio(a, o) : '';
+    const t = target === undefined ? '—' : `>= ${target}× ${Number.parseFloat(r) >= target ? 'met' : 'MISSED'}`;
+    const cells = (xs: RunFigures[]) => xs.map((x) => num(f(x), digits).padStart(w)).join('');
+    console.log(`  ${label.padEnd(30)}${cells(ours)}${cells(ali)}  ${r.padStart(15)}  ${t}`);
+  };
+  row('drain msg/s (end to end)', (r) => r.perSecond, 0, 'higher', TARGET);
+  row('drain time (s)', (r) => r.seconds, 2, 'lower');
+  row('duplicates in the drain', (r) => r.duplicates, 0, 'none');
+  row('live send→handler p50 (ms)', (r) => r.p50, 0, 'lower');
+  row('live send→handler p99 (ms)', (r) => r.p99, 0, 'lower');
+  console.log('  (ratio: ours ÷ ali-ons for throughput, ali-ons ÷ ours for times, from the means; > 1 = ours better)');
 }
 
+/** Runs the consumer benchmark. */
 export default async function main(): Promise<void> {
   const cluster = await MockCluster.start({ groups: [{ brokerName: 'broker-a', mode: 'single' }] });
   const producer = new Producer({ namesrvAddr: cluster.namesrvAddr, producerGroup: 'BENCH_PRODUCER' });
-  await producer.start();
-  const pad = 'x'.repeat(Math.max(0, BODY - 14));
+  const ours: RunFigures[] = [];
+  const ali: RunFigures[] = [];
+  const crashes: string[] = [];
   try {
-    const rows: (Figures | string)[] = [await ours(cluster, producer, pad), await aliOnsComparison(cluster, producer, pad)];
-    for (const r of rows) {
-      if (typeof r === 'string') console.log(`ali-ons: ${r}`);
-      else
-        console.log(
-          `${r.client}: ${r.messages} msgs of ${BODY} B in ${r.seconds.toFixed(2)} s = ${Math.round(r.perSecond)} msg/s drained (stored backlog → handler); live send→handler p50 ${r.p50} ms, p99 ${r.p99} ms`,
+    await producer.start();
+    await cluster.createTopic(BACKLOG, { queues: 8 });
+    await send(producer, BACKLOG, COUNT, 256);
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const [who, list] of [['ours', ours], ['ali-ons', ali]] as const) {
+        // A crashed run is printed as n/a with its reason; the other runs still count.
+        list.push(
+          await run(who, cluster, producer, round).catch((err: Error) => {
+            crashes.push(`${who} run ${round}: ${err.message}`);
+            return { seconds: NaN, perSecond: NaN, duplicates: NaN, p50: NaN, p99: NaN };
+          }),
         );
+      }
     }
   } finally {
     await producer.shutdown();
     await cluster.stop();
   }
+  print(ours, ali);
+  for (const c of crashes) console.log(`  CRASHED ${c}`);
 }

@@ -1,90 +1,94 @@
 /**
- * Producer benchmark against one MockCluster (`npm run bench -- producer`). Prints figures, asserts nothing:
- * - sync send latency p50/p99 (one message at a time);
- * - async throughput at maxInflight 1, 64 and 1024;
- * - failover: time from a leader kill to the first successful send to that group, and failed sends during the
- *   election with one group and with two.
- * ali-ons figures are added by someone else through {@link aliOnsFigures} (same mock, same shapes); until then the
- * hook returns undefined and the table says so.
+ * Producer benchmark (`npm run bench -- producer`), ours beside ali-ons@3.12.0 on one mock. Prints figures, asserts
+ * nothing.
+ *
+ * Comparison: one single-broker mock (8 queues) in this process; each client runs in its own child process
+ * (test/bench/_producer-child.ts and test/interop-peers/ali-ons-bench.cjs, same workload: 1 KiB bodies, the same
+ * warm-up, RMQ_SYNC_COUNT sequential sends for p50/p99, then BENCH_MESSAGES async sends at 1, 64 and 1024 in flight —
+ * `maxInflight` for ours, that many workers awaiting `send()` for ali-ons). Runs alternate ours → ali-ons → ours →
+ * ali-ons (BENCH_ROUNDS, default 2) so both see the same machine moment; every run is printed, ratios use the means.
+ * Loss check: each child reports how many sends were acknowledged; the brokers' queue max offsets say how many were
+ * stored.
+ *
+ * Failover (ours only): 3-replica DLedger groups, leader killed after 200 sends — time to the first successful send
+ * to that group again, failed sends with one group and with two, and every acknowledged message looked up by its
+ * msgId afterwards.
+ *
+ * Env: BENCH_MESSAGES (20000), BENCH_SYNC (2000), BENCH_ROUNDS (2), BENCH_CPU_PROF=<dir> (profile the children).
  */
+import { Admin } from '../../src/admin/index.js';
 import { MockCluster } from '../../src/mock/index.js';
 import { Producer } from '../../src/producer/index.js';
+import { mean, ratio, runChild, type ChildEvent } from './_child.js';
 
-/** Figures of one client, so ours and ali-ons's print side by side. */
+/** Figures of one client run. */
 export interface ClientFigures {
-  /** Sync latency percentiles, ms. */
+  /** Sync latency p50, ms. */
   syncP50Ms: number;
   /** Sync latency p99, ms. */
   syncP99Ms: number;
-  /** Messages per second by maxInflight (or the client's closest concurrency knob). */
+  /** Messages per second by messages in flight. */
   asyncMsgPerSec: Record<number, number>;
-}
-
-/** Where the ali-ons engineer plugs in: given the running mock's nameserver and topic, measure ali-ons the same way. */
-export type AliOnsBench = (ctx: { namesrvAddr: string; topic: string; messages: number; inflight: readonly number[] }) => Promise<ClientFigures>;
-
-/**
- * Hook for the ali-ons figures. Replace the body (or assign {@link setAliOnsBench}) when ali-ons is wired in.
- * @param ctx - the mock and the workload
- */
-let aliOnsBench: AliOnsBench | undefined;
-/** Registers the ali-ons measurement (called by the ali-ons bench module). */
-export function setAliOnsBench(fn: AliOnsBench): void {
-  aliOnsBench = fn;
-}
-/** The ali-ons figures, or undefined while no measurement is registered. */
-export async function aliOnsFigures(ctx: Parameters<AliOnsBench>[0]): Promise<ClientFigures | undefined> {
-  return aliOnsBench ? aliOnsBench(ctx) : undefined;
+  /** Failed sends (sync and measured async). */
+  failed: number;
+  /** Acknowledged sends, warm-up included. */
+  acked: number;
+  /** Messages the broker stored during the run (queue max offsets, after − before). */
+  stored: number;
 }
 
 const INFLIGHT = [1, 64, 1024] as const;
 const TIME_SCALE = 0.05;
+const TOPIC = 'bench_topic';
+const QUEUES = 8;
+const SIZE = 1024;
+const TARGET = 3;
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+async function storedCount(admin: Admin): Promise<number> {
+  const offsets = await Promise.all(
+    Array.from({ length: QUEUES }, (_, queueId) => admin.maxOffset({ topic: TOPIC, brokerName: 'broker-a', queueId })),
+  );
+  return offsets.reduce((a, b) => a + b, 0);
 }
 
-async function ours(namesrvAddr: string, topic: string, messages: number): Promise<ClientFigures> {
-  const sync = new Producer({ namesrvAddr, producerGroup: 'bench_sync' });
-  await sync.start();
-  const lat: number[] = [];
-  for (let i = 0; i < Math.min(2000, messages); i++) {
-    const t = performance.now();
-    await sync.send({ topic, body: `sync ${i}` });
-    lat.push(performance.now() - t);
-  }
-  await sync.shutdown();
-  lat.sort((a, b) => a - b);
+/** One run of one client in its child process. */
+async function clientRun(who: 'ours' | 'ali-ons', namesrvAddr: string, admin: Admin, messages: number, syncCount: number, round: number): Promise<ClientFigures> {
+  const before = await storedCount(admin);
+  const events: ChildEvent[] = await runChild({
+    script: who === 'ours' ? 'ours:_producer-child.ts' : 'peer:ali-ons-bench.cjs',
+    env: {
+      RMQ_NAMESRV: namesrvAddr,
+      RMQ_TOPIC: TOPIC,
+      RMQ_GROUP: `bench_${who.replace('-', '_')}_${round}`,
+      RMQ_SIZE: String(SIZE),
+      RMQ_COUNT: String(messages),
+      RMQ_SYNC_COUNT: String(syncCount),
+      RMQ_WARMUP: '500',
+      RMQ_INFLIGHT: INFLIGHT.join(','),
+      RMQ_CONCURRENCY: INFLIGHT.join(','),
+    },
+  });
+  const stored = (await storedCount(admin)) - before;
+  const sync = events.find((e) => e.event === 'sync') as ChildEvent & { p50: number; p99: number; failed: number };
   const asyncMsgPerSec: Record<number, number> = {};
-  for (const n of INFLIGHT) {
-    const p = new Producer({ namesrvAddr, producerGroup: `bench_async_${n}`, maxInflight: n });
-    await p.start();
-    await p.send({ topic, body: 'warm up' });
-    let done = 0;
-    let failed = 0;
-    const all = new Promise<void>((resolve) => {
-      const t0 = performance.now();
-      let sent = 0;
-      const cb = (err: Error | undefined): void => {
-        if (err) failed++;
-        if (++done === messages) {
-          asyncMsgPerSec[n] = Math.round(messages / ((performance.now() - t0) / 1000));
-          resolve();
-        }
-      };
-      void (async () => {
-        for (; sent < messages; sent++) await p.sendAsync({ topic, body: `async ${sent}` }, cb);
-      })();
-    });
-    await all;
-    if (failed) console.log(`  (maxInflight ${n}: ${failed} failed)`);
-    await p.shutdown();
+  let failed = sync.failed;
+  for (const e of events.filter((x) => x.event === 'async') as (ChildEvent & { inflight: number; count: number; ms: number; failed: number })[]) {
+    asyncMsgPerSec[e.inflight] = e.count / (e.ms / 1000);
+    failed += e.failed;
   }
-  return { syncP50Ms: pct(lat, 50), syncP99Ms: pct(lat, 99), asyncMsgPerSec };
+  const acked = Number((events.find((e) => e.event === 'done') as ChildEvent & { acked?: number }).acked ?? NaN);
+  return { syncP50Ms: sync.p50, syncP99Ms: sync.p99, asyncMsgPerSec, failed, acked, stored };
+}
+
+const crashes: string[] = [];
+
+function failedRun(who: string, round: number, err: Error): ClientFigures {
+  crashes.push(`${who} run ${round}: ${err.message}`);
+  return { syncP50Ms: NaN, syncP99Ms: NaN, asyncMsgPerSec: {}, failed: NaN, acked: NaN, stored: NaN };
 }
 
 /** Sends in a loop, kills a leader of `victim`, and measures the election as the producer saw it. */
-async function failover(groups: string[], victim: string): Promise<{ recoveryMs: number; failed: number; total: number }> {
+async function failover(groups: string[], victim: string): Promise<{ recoveryMs: number; failed: number; total: number; lost: number }> {
   const cluster = await MockCluster.start({
     groups: groups.map((brokerName) => ({ brokerName, mode: 'dledger' as const, replicas: 3 })),
     timeScale: TIME_SCALE,
@@ -94,6 +98,8 @@ async function failover(groups: string[], victim: string): Promise<{ recoveryMs:
     await cluster.createTopic('bench_failover');
     const p = new Producer({ namesrvAddr: cluster.namesrvAddr, producerGroup: 'bench_failover' });
     await p.start();
+    const body = Buffer.alloc(SIZE, 0x66);
+    const acked: string[] = [];
     let failed = 0;
     let total = 0;
     let killedAt = 0;
@@ -106,7 +112,8 @@ async function failover(groups: string[], victim: string): Promise<{ recoveryMs:
       }
       total++;
       try {
-        const r = await p.send({ topic: 'bench_failover', body: `f ${i}` });
+        const r = await p.send({ topic: 'bench_failover', body });
+        acked.push(r.msgId);
         if (killedAt && recoveryMs < 0 && r.messageQueue.brokerName === victim) recoveryMs = performance.now() - killedAt;
       } catch {
         failed++;
@@ -114,37 +121,83 @@ async function failover(groups: string[], victim: string): Promise<{ recoveryMs:
       if (recoveryMs >= 0 && i > 400) break;
     }
     await p.shutdown();
-    return { recoveryMs: Math.round(recoveryMs), failed, total };
+    // Every acknowledged message must be readable from the surviving replicas.
+    const admin = new Admin({ namesrvAddr: cluster.namesrvAddr });
+    await admin.start();
+    let lost = 0;
+    try {
+      for (let i = 0; i < acked.length; i += 32) {
+        const found = await Promise.all(
+          acked.slice(i, i + 32).map((id) => admin.queryMessageByUniqKey('bench_failover', id).then(() => true, () => false)),
+        );
+        lost += found.filter((f) => !f).length;
+      }
+    } finally {
+      await admin.shutdown();
+    }
+    return { recoveryMs: Math.round(recoveryMs), failed, total, lost };
   } finally {
     await cluster.stop();
   }
 }
 
+const num = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+
+function printComparison(ours: ClientFigures[], ali: ClientFigures[], messages: number, syncCount: number): void {
+  const w = 10;
+  const cells = (xs: ClientFigures[], f: (c: ClientFigures) => string): string => xs.map((c) => f(c).padStart(w)).join('');
+  const runs = (label: string) => ours.map((_, i) => `${label} ${i + 1}`.padStart(w)).join('');
+  console.log(`one single-broker mock (8 queues), ${SIZE} B bodies; sync: ${syncCount} sequential sends; async: ${messages} sends per level`);
+  console.log('after 500 warm-up sends; each client in its own process, runs alternate ours → ali-ons → ours → ali-ons');
+  console.log(`  ${''.padEnd(26)}${runs('ours')}${runs('ali-ons')}  ${'ours vs ali-ons'.padStart(15)}  target`);
+  const row = (label: string, f: (c: ClientFigures) => number, digits: number, better: 'higher' | 'lower', target?: number): void => {
+    const o = mean(ours.map(f));
+    const a = mean(ali.map(f));
+    const r = better === 'higher' ? ratio(o, a) : ratio(a, o);
+    const t = target === undefined ? '—' : `>= ${target}× ${Number.parseFloat(r) >= target ? 'met' : 'MISSED'}`;
+    console.log(`  ${label.padEnd(26)}${cells(ours, (c) => num(f(c), digits))}${cells(ali, (c) => num(f(c), digits))}  ${r.padStart(15)}  ${t}`);
+  };
+  row('sync p50 (ms)', (c) => c.syncP50Ms, 2, 'lower');
+  row('sync p99 (ms)', (c) => c.syncP99Ms, 2, 'lower');
+  for (const n of INFLIGHT) row(`async msg/s, ${n} in flight`, (c) => c.asyncMsgPerSec[n], 0, 'higher', TARGET);
+  const plain = (label: string, f: (c: ClientFigures) => number, target: string): void =>
+    console.log(`  ${label.padEnd(26)}${cells(ours, (c) => num(f(c)))}${cells(ali, (c) => num(f(c)))}  ${''.padStart(15)}  ${target}`);
+  plain('failed sends', (c) => c.failed, '0 (ours)');
+  plain('acknowledged (incl. warm-up)', (c) => c.acked, '—');
+  plain('lost (acked − stored)', (c) => Math.max(0, c.acked - c.stored), '0 (ours)');
+  console.log('  (ratio: ours ÷ ali-ons for throughput, ali-ons ÷ ours for latency, from the means; > 1 = ours better)');
+}
+
 /** Runs the producer benchmark. */
 export default async function bench(): Promise<void> {
   const messages = Number(process.env.BENCH_MESSAGES ?? 20_000);
+  const syncCount = Number(process.env.BENCH_SYNC ?? 2000);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
   const cluster = await MockCluster.start({ groups: [{ brokerName: 'broker-a', mode: 'single' }], timeScale: TIME_SCALE });
-  let mine: ClientFigures;
-  let ali: ClientFigures | undefined;
+  const admin = new Admin({ namesrvAddr: cluster.namesrvAddr });
+  const ours: ClientFigures[] = [];
+  const ali: ClientFigures[] = [];
   try {
-    await cluster.createTopic('bench_topic', { queues: 8 });
-    mine = await ours(cluster.namesrvAddr, 'bench_topic', messages);
-    ali = await aliOnsFigures({ namesrvAddr: cluster.namesrvAddr, topic: 'bench_topic', messages, inflight: INFLIGHT });
+    await cluster.createTopic(TOPIC, { queues: QUEUES });
+    await admin.start();
+    for (let round = 1; round <= rounds; round++) {
+      for (const [who, list] of [['ours', ours], ['ali-ons', ali]] as const) {
+        // A crashed run is printed as n/a with its reason; the other runs still count.
+        list.push(await clientRun(who, cluster.namesrvAddr, admin, messages, syncCount, round).catch((err: Error) => failedRun(who, round, err)));
+      }
+    }
   } finally {
+    await admin.shutdown();
     await cluster.stop();
   }
-  const row = (label: string, a: string | number, b: string | number | undefined): string =>
-    `  ${label.padEnd(28)} ${String(a).padStart(12)} ${String(b ?? 'n/a').padStart(12)}`;
-  console.log(`one single-broker mock, ${messages} messages per async run, timeScale ${TIME_SCALE}`);
-  console.log(row('', 'rocketmq-ts', 'ali-ons'));
-  console.log(row('sync p50 (ms)', mine.syncP50Ms.toFixed(2), ali?.syncP50Ms.toFixed(2)));
-  console.log(row('sync p99 (ms)', mine.syncP99Ms.toFixed(2), ali?.syncP99Ms.toFixed(2)));
-  for (const n of INFLIGHT) console.log(row(`async msg/s, maxInflight ${n}`, mine.asyncMsgPerSec[n], ali?.asyncMsgPerSec[n]));
-  if (!ali) console.log('  (ali-ons: no measurement registered; see setAliOnsBench in test/bench/producer.ts)');
+  printComparison(ours, ali, messages, syncCount);
+  for (const c of crashes) console.log(`  CRASHED ${c}`);
 
   const one = await failover(['broker-a'], 'broker-a');
   const two = await failover(['broker-a', 'broker-b'], 'broker-a');
-  console.log('failover (3-replica DLedger groups, leader killed after 200 sends):');
-  console.log(`  one group: first send to the group ${one.recoveryMs} ms after the kill; ${one.failed}/${one.total} sends failed`);
-  console.log(`  two groups: first send back to broker-a ${two.recoveryMs} ms after the kill; ${two.failed}/${two.total} sends failed`);
+  console.log(`failover, ours (3-replica DLedger groups, timeScale ${TIME_SCALE}, ${SIZE} B sync sends, leader killed after 200 sends):`);
+  console.log(`  one group:  first send to the group ${one.recoveryMs} ms after the kill; ${one.failed}/${one.total} sends failed; ${one.lost} acknowledged lost (target 0)`);
+  console.log(
+    `  two groups: first send back to broker-a ${two.recoveryMs} ms after the kill; ${two.failed}/${two.total} sends failed (target 0, ${two.failed === 0 ? 'met' : 'MISSED'}); ${two.lost} acknowledged lost (target 0, ${two.lost === 0 ? 'met' : 'MISSED'})`,
+  );
 }
