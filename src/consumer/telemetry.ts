@@ -5,8 +5,8 @@
  * @module
  */
 
-import { context as otelContext, metrics, SpanStatusCode, trace, type Attributes, type Counter, type Histogram, type MeterProvider, type Span } from '@opentelemetry/api';
-import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from '../telemetry/names.js';
+import { context as otelContext, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { outcomeInstruments } from '../telemetry/metrics.js';
 import { startConsumerSpan } from '../telemetry/tracing.js';
 import type { MessageExt, MessageQueue } from './types.js';
 
@@ -18,24 +18,12 @@ export const CONSUMED_MESSAGES_METRIC = 'messaging.client.consumed.messages';
 /** How a listener call ended. */
 export type ConsumeOutcome = 'success' | 'retry' | 'failure';
 
-interface Instruments {
-  provider: MeterProvider;
-  duration: Histogram;
-  consumed: Counter;
-}
-let cached: Instruments | undefined;
-
-function instruments(): Instruments {
-  const provider = metrics.getMeterProvider();
-  if (cached && cached.provider === provider) return cached;
-  const meter = provider.getMeter(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION);
-  cached = {
-    provider,
-    duration: meter.createHistogram(PROCESS_DURATION_METRIC, { description: 'Duration of a message listener call', unit: 's' }),
-    consumed: meter.createCounter(CONSUMED_MESSAGES_METRIC, { description: 'Messages processed, by outcome', unit: '{message}' }),
-  };
-  return cached;
-}
+const instruments = outcomeInstruments({
+  durationName: PROCESS_DURATION_METRIC,
+  durationDescription: 'Duration of a message listener call',
+  countName: CONSUMED_MESSAGES_METRIC,
+  countDescription: 'Messages processed, by outcome',
+});
 
 /**
  * Records one listener call.
@@ -48,7 +36,7 @@ export function recordConsume(outcome: ConsumeOutcome, durationMs: number, attri
   const i = instruments();
   const attrs: Attributes = { ...attributes, 'messaging.rocketmq.consume.outcome': outcome };
   i.duration.record(Math.max(0, durationMs) / 1000, attrs);
-  i.consumed.add(count, attrs);
+  i.count.add(count, attrs);
 }
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 export { Attr, INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './names.js';
-export { recordSend, SEND_DURATION_METRIC, SENT_MESSAGES_METRIC, type SendOutcome } from './metrics.js';
+export { outcomeInstruments, recordSend, SEND_DURATION_METRIC, SENT_MESSAGES_METRIC, type OutcomeInstruments, type OutcomeInstrumentSpec, type SendOutcome } from './metrics.js';
 export {
   contextWithSpan,
   endSendSpan,

@@ -16,29 +16,60 @@ export const SENT_MESSAGES_METRIC = 'messaging.client.sent.messages';
 /** How a send ended, as recorded in metrics and spans. */
 export type SendOutcome = 'success' | 'failure';
 
-interface Instruments {
-  provider: MeterProvider;
+/** A duration histogram and a by-outcome counter, as producer and consumer record them. */
+export interface OutcomeInstruments {
+  /** Wall time, seconds. */
   duration: Histogram;
-  sent: Counter;
+  /** Messages, by outcome. */
+  count: Counter;
 }
 
-let cached: Instruments | undefined;
+/** What {@link outcomeInstruments} creates. */
+export interface OutcomeInstrumentSpec {
+  /** Histogram name. */
+  durationName: string;
+  /** Histogram description. */
+  durationDescription: string;
+  /** Explicit bucket boundaries, seconds. */
+  buckets?: number[];
+  /** Counter name. */
+  countName: string;
+  /** Counter description. */
+  countDescription: string;
+}
 
-function instruments(): Instruments {
-  const provider = metrics.getMeterProvider();
-  if (cached && cached.provider === provider) return cached;
-  const meter = provider.getMeter(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION);
-  cached = {
-    provider,
-    duration: meter.createHistogram(SEND_DURATION_METRIC, {
-      description: 'Duration of a send, all attempts included',
-      unit: 's',
-      advice: { explicitBucketBoundaries: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] },
-    }),
-    sent: meter.createCounter(SENT_MESSAGES_METRIC, { description: 'Messages sent, by outcome', unit: '{message}' }),
+/**
+ * Returns a getter for a histogram + counter pair, created on first use and re-created when the application swaps
+ * the global meter provider. With no provider registered they are the API's no-op instruments, so recording costs a
+ * few property reads.
+ * @param spec - names and descriptions
+ */
+export function outcomeInstruments(spec: OutcomeInstrumentSpec): () => OutcomeInstruments {
+  let cached: (OutcomeInstruments & { provider: MeterProvider }) | undefined;
+  return () => {
+    const provider = metrics.getMeterProvider();
+    if (cached && cached.provider === provider) return cached;
+    const meter = provider.getMeter(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION);
+    cached = {
+      provider,
+      duration: meter.createHistogram(spec.durationName, {
+        description: spec.durationDescription,
+        unit: 's',
+        ...(spec.buckets ? { advice: { explicitBucketBoundaries: spec.buckets } } : {}),
+      }),
+      count: meter.createCounter(spec.countName, { description: spec.countDescription, unit: '{message}' }),
+    };
+    return cached;
   };
-  return cached;
 }
+
+const instruments = outcomeInstruments({
+  durationName: SEND_DURATION_METRIC,
+  durationDescription: 'Duration of a send, all attempts included',
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  countName: SENT_MESSAGES_METRIC,
+  countDescription: 'Messages sent, by outcome',
+});
 
 /**
  * Records one finished send (a batch counts its messages).
@@ -51,5 +82,5 @@ export function recordSend(outcome: SendOutcome, durationMs: number, attributes:
   const i = instruments();
   const attrs: Attributes = { ...attributes, 'messaging.rocketmq.send.outcome': outcome };
   i.duration.record(Math.max(0, durationMs) / 1000, attrs);
-  i.sent.add(count, attrs);
+  i.count.add(count, attrs);
 }
