@@ -94,6 +94,38 @@ describe('RemotingConnection over loopback', () => {
     expect(conn.pendingRequests).toBe(0);
   });
 
+  it('coalesces a burst of writes made in one tick into one socket write, frames in order', async () => {
+    const n = 50;
+    const chunks: Buffer[] = [];
+    const port = await rawServer((s) => s.on('data', (c: Buffer) => chunks.push(c)));
+    const conn = await connect(port);
+    // Count the stream's calls into the socket handle (_write per chunk, _writev per batch of chunks).
+    type Sink = { _write: (...a: unknown[]) => unknown; _writev: (...a: unknown[]) => unknown };
+    const sock = conn.socket as unknown as Sink;
+    let socketWrites = 0;
+    for (const m of ['_write', '_writev'] as const) {
+      const orig = sock[m].bind(sock);
+      sock[m] = (...a: unknown[]) => {
+        socketWrites++;
+        return orig(...a);
+      };
+    }
+    const frames = Array.from({ length: n }, (_, i) => createRequest(12, { i }, Buffer.from(`burst-${i}`)));
+    const written = Promise.all(frames.map((f) => conn.invokeOneway(f)));
+    expect(conn.socket.writableCorked).toBe(1);
+    await written;
+    expect(conn.socket.writableCorked).toBe(0);
+    expect(socketWrites).toBe(1);
+    const expected = frames.reduce((sum, f) => sum + encodeFrame(f).length, 0);
+    for (const deadline = Date.now() + 10_000; chunks.reduce((a, c) => a + c.length, 0) < expected; ) {
+      if (Date.now() > deadline) throw new Error('burst did not arrive');
+      await sleep(5);
+    }
+    const got = new FrameSplitter().push(Buffer.concat(chunks)).map((f) => decodeFrame(f));
+    expect(got.map((c) => c.extFields!.i)).toEqual(frames.map((_, i) => String(i)));
+    expect(got.map((c) => c.body!.toString())).toEqual(frames.map((_, i) => `burst-${i}`));
+  });
+
   it('times out a request, with context, and forgets it', async () => {
     const { server, port } = await startServer();
     server.handle(11, () => undefined);
