@@ -178,6 +178,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
       this.wireRouteEvents(routes);
       this.deps = {
         getPublishInfo: (t) => routes.getPublishInfo(t),
+        cachedPublishInfo: (t) => routes.cachedPublishInfo(t),
         refresh: (t) => routes.refresh(t),
         masterAddr: (b) => routes.findBrokerAddressInPublish(b),
         invoke: (addr, cmd, opt) => this.pool.invoke(addr, cmd, opt),

@@ -33,6 +33,11 @@ import type { RemotingCommand } from '../remoting/command.js';
 export interface SendDeps {
   /** Cached publish info, fetching the route when none is cached. */
   getPublishInfo(topic: string): Promise<TopicPublishInfo>;
+  /**
+   * The cached publish info, synchronously, or undefined when none is cached. Lets the common case (a known
+   * topic) skip the deadline timer and abort listener that guard a route fetch. @default always undefined
+   */
+  cachedPublishInfo?(topic: string): TopicPublishInfo | undefined;
   /** Single-flight route refresh (concurrent callers share one nameserver request). */
   refresh(topic: string): Promise<unknown>;
   /** The master address of a group in the current route. */
@@ -145,7 +150,7 @@ export async function runSend(deps: SendDeps, spec: SendSpec): Promise<SendOutco
     let addr: string | undefined;
     let info: TopicPublishInfo | undefined;
     try {
-      info = await withDeadline(deps.getPublishInfo(spec.topic), remaining, spec.signal);
+      info = deps.cachedPublishInfo?.(spec.topic) ?? (await withDeadline(deps.getPublishInfo(spec.topic), remaining, spec.signal));
       if (info.ok) {
         mq = spec.pick ? spec.pick(info) : info.selectQueue({ lastBrokerName: lastBroker, faultTolerance: deps.faults });
         addr = mq ? deps.masterAddr(mq.brokerName) : undefined;

@@ -88,6 +88,24 @@ describe('runSend', () => {
     expect(again.mq.brokerName).toBe('b');
   });
 
+  it('uses the cached publish info synchronously when the deps offer it (no route fetch)', async () => {
+    const f = fakeDeps({ a: 'a:1' }, ok);
+    const cached = await f.deps.getPublishInfo(TOPIC);
+    let fetches = 0;
+    f.deps.getPublishInfo = async () => {
+      fetches++;
+      return cached;
+    };
+    f.deps.cachedPublishInfo = (topic) => (topic === TOPIC ? cached : undefined);
+    const out = await runSend(f.deps, spec);
+    expect(out.addr).toBe('a:1');
+    expect(fetches).toBe(0);
+    // Nothing cached: falls back to the (fetching) getPublishInfo.
+    f.deps.cachedPublishInfo = () => undefined;
+    await runSend(f.deps, spec);
+    expect(fetches).toBe(1);
+  });
+
   it('waits (without burning attempts) while no group has a master, then sends to the new leader', async () => {
     const f = fakeDeps({ a: undefined }, ok);
     setTimeout(() => f.setRoute({ a: 'a:2' }), 150);
