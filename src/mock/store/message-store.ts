@@ -215,7 +215,8 @@ export class MessageStore {
     const { bytes, queueOffset, storeTimestamp, advance } = this.encode(input);
     const { physOffset, size } = this.commitLog.appendRecord(bytes);
     advance();
-    if (this.reputOffset <= physOffset) this.dispatchPlain(this.reputOffset, physOffset);
+    // Catch up on records written but not yet dispatched (none in the common case: skip the read-back scan then).
+    if (this.reputOffset < physOffset) this.dispatchPlain(this.reputOffset, physOffset);
     // The record just written is in hand: dispatch it without reading it back.
     if (this.reputOffset <= physOffset) {
       this.dispatch(physOffset, bytes);
