@@ -5,6 +5,9 @@
  * - lost: acknowledged (SEND_OK) but not in the final scan. Must be 0.
  * - duplicated: stored more than once (a retry after a send whose answer was lost). Allowed, counted.
  * - unacknowledged but stored: never acknowledged, yet stored (the client gave up on an attempt that landed).
+ * - undelivered: acknowledged but never handed to the consumer's listener by the end of the drain. Must be 0 (a
+ *   consumer-side loss: a skipped offset, a queue nobody pulled after a rebalance).
+ * - delivery duplicates: extra listener deliveries of one msgId (redelivery after a failover or rebalance). Allowed.
  * - RTO per fault: time from the fault to the first acknowledged send on the same broker group afterwards.
  */
 
@@ -42,6 +45,14 @@ export interface ChaosReport {
   failedSends: number;
   /** Distinct messages a consumer received during the run. */
   consumed: number;
+  /** Acknowledged messages the consumer never received (consumer loss). Must be empty. */
+  undelivered: string[];
+  /** Listener deliveries beyond the first, counted by msgId. */
+  deliveryDuplicates: number;
+  /** Distinct msgIds delivered more than once. */
+  duplicatedDeliveries: Array<{ msgId: string; key: string; deliveries: number }>;
+  /** Acknowledged sends whose SendResult.msgId differs from the msgId the consumer saw for that key. */
+  msgIdMismatches: string[];
   /** Stored keys the producers never sent (corruption or a bug in the soak). */
   unknownStored: string[];
   /** Each fault with its RTO. */
@@ -54,6 +65,10 @@ export class ChaosChecker {
   private readonly acked = new Map<string, { at: number; brokerName: string }>();
   private readonly stored = new Map<string, number>();
   private readonly consumed = new Set<string>();
+  /** msgId → key and listener deliveries of that msgId. */
+  private readonly deliveries = new Map<string, { key: string; n: number }>();
+  /** key → msgId the producer was told (SendResult.msgId). */
+  private readonly ackedMsgId = new Map<string, string>();
   private readonly faults: FaultRecord[] = [];
   private readonly acksByGroup = new Map<string, number[]>();
   private failures = 0;
@@ -68,9 +83,11 @@ export class ChaosChecker {
    * @param key - message key
    * @param brokerName - group that acknowledged it
    * @param at - ms since start
+   * @param msgId - SendResult.msgId (the UNIQ_KEY consumers see) @default none
    */
-  acknowledged(key: string, brokerName: string, at: number): void {
+  acknowledged(key: string, brokerName: string, at: number, msgId?: string): void {
     if (!this.acked.has(key)) this.acked.set(key, { at, brokerName });
+    if (msgId !== undefined && !this.ackedMsgId.has(key)) this.ackedMsgId.set(key, msgId);
     let list = this.acksByGroup.get(brokerName);
     if (!list) this.acksByGroup.set(brokerName, (list = []));
     list.push(at);
@@ -84,6 +101,25 @@ export class ChaosChecker {
   /** A consumer received `key`. */
   consumedKey(key: string): void {
     this.consumed.add(key);
+  }
+
+  /**
+   * The consumer's listener was handed a message (call once per delivery).
+   * @param msgId - the delivered message's msgId (UNIQ_KEY)
+   * @param key - the producer's key carried by the message
+   */
+  delivered(msgId: string, key: string): void {
+    this.consumedKey(key);
+    const d = this.deliveries.get(msgId);
+    if (d) d.n++;
+    else this.deliveries.set(msgId, { key, n: 1 });
+  }
+
+  /** Acknowledged keys not delivered yet (what a drain waits on). */
+  undeliveredCount(): number {
+    let n = 0;
+    for (const k of this.acked.keys()) if (!this.consumed.has(k)) n++;
+    return n;
   }
 
   /** The final scan found `key` (call once per stored copy). */
@@ -109,6 +145,17 @@ export class ChaosChecker {
     const unknownStored = [...this.stored.keys()].filter((k) => !this.sent.has(k)).sort();
     for (const list of this.acksByGroup.values()) list.sort((a, b) => a - b);
     const faults = this.faults.map((f) => ({ ...f, rtoMs: this.firstAckAfter(f.brokerName, f.at) }));
+    const undelivered = [...this.acked.keys()].filter((k) => !this.consumed.has(k)).sort();
+    const dupDeliveries = [...this.deliveries].filter(([, d]) => d.n > 1).map(([msgId, d]) => ({ msgId, key: d.key, deliveries: d.n }));
+    dupDeliveries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    // A key delivered under another msgId than its SendResult said: the producer reported the wrong id.
+    const seenIds = new Map<string, Set<string>>();
+    for (const [msgId, d] of this.deliveries) {
+      let ids = seenIds.get(d.key);
+      if (!ids) seenIds.set(d.key, (ids = new Set()));
+      ids.add(msgId);
+    }
+    const msgIdMismatches = [...this.ackedMsgId].filter(([k, id]) => seenIds.has(k) && !seenIds.get(k)!.has(id)).map(([k]) => k).sort();
     return {
       sent: this.sent.size,
       acknowledged: this.acked.size,
@@ -117,6 +164,10 @@ export class ChaosChecker {
       unacknowledgedStored,
       failedSends: this.failures,
       consumed: this.consumed.size,
+      undelivered,
+      deliveryDuplicates: dupDeliveries.reduce((n, d) => n + d.deliveries - 1, 0),
+      duplicatedDeliveries: dupDeliveries,
+      msgIdMismatches,
       unknownStored,
       faults,
     };
@@ -148,7 +199,10 @@ export function formatReport(r: ChaosReport, maxList = 10): string {
   return [
     `sent ${r.sent}, acknowledged ${r.acknowledged}, consumed ${r.consumed}, failed send attempts ${r.failedSends}`,
     `LOST ${r.lost.length}${show(r.lost)}`,
-    `duplicated ${r.duplicated.length}${show(r.duplicated.map((d) => `${d.key}x${d.copies}`))}`,
+    `UNDELIVERED (acknowledged, never consumed) ${r.undelivered.length}${show(r.undelivered)}`,
+    `delivery duplicates ${r.deliveryDuplicates} over ${r.duplicatedDeliveries.length} msgIds${show(r.duplicatedDeliveries.map((d) => `${d.key}x${d.deliveries}`))}`,
+    `msgId mismatches (SendResult.msgId never delivered for its key) ${r.msgIdMismatches.length}${show(r.msgIdMismatches)}`,
+    `stored duplicates ${r.duplicated.length}${show(r.duplicated.map((d) => `${d.key}x${d.copies}`))}`,
     `unacknowledged but stored ${r.unacknowledgedStored.length}${show(r.unacknowledgedStored)}`,
     `stored but never sent ${r.unknownStored.length}${show(r.unknownStored)}`,
     `faults ${r.faults.length}; RTO ms p50 ${pct(0.5)} p90 ${pct(0.9)} max ${rtos.length ? rtos[rtos.length - 1] : '-'}`,

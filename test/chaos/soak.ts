@@ -1,20 +1,19 @@
 /**
- * The chaos soak: producers and a consumer run against a MockCluster with two 3-replica DLedger groups while the
- * {@link FaultScheduler} kills, restarts, pauses, isolates and cuts links; afterwards every replica is brought back
- * and every queue is read from offset 0, and the {@link ChaosChecker} compares what was acknowledged with what is
- * stored.
+ * The chaos soak: N {@link Producer}s and a {@link PushConsumer} (the public clients) run against a MockCluster with
+ * two 3-replica DLedger groups while the {@link FaultScheduler} kills, restarts, pauses, isolates and cuts links.
+ * Afterwards every replica is brought back, the consumer is given a bounded drain to receive every acknowledged
+ * message, and every queue is read from offset 0 (the ground truth of what is stored); the {@link ChaosChecker}
+ * compares what the producers were told, what the consumer got and what is stored.
  *
- * The Producer/PushConsumer classes are not in the tree yet, so this drives the client layer directly: routes from
- * `NamesrvClient.getRouteInfo`, connections from `BrokerPool`, sends as SEND_MESSAGE_V2 with the key as UNIQ_KEY
- * and body, up to three attempts across groups with the same key (a retrying producer), pulls for consuming.
+ * Each message carries a stable soak key (`p<producer>-<seq>`) as body and KEYS; the producer's own UNIQ_KEY is
+ * recorded from SendResult.msgId when the send is acknowledged, and the consumer reports deliveries by msgId.
  */
 import { BrokerPool } from '../../src/client/broker-pool.js';
-import { NamesrvClient } from '../../src/client/namesrv-client.js';
-import { encodeProperties } from '../../src/message/properties.js';
+import { PushConsumer, type MessageExt } from '../../src/consumer/index.js';
 import { decodeStoredMessages } from '../../src/message/stored.js';
 import { MockCluster } from '../../src/mock/index.js';
+import { Producer } from '../../src/producer/index.js';
 import { decodePullMessageResponse, encodePullMessageRequest, PullSysFlag } from '../../src/protocol/pull-message.js';
-import { decodeSendMessageResponse, encodeSendMessageRequest } from '../../src/protocol/send-message.js';
 import { ChaosChecker, type ChaosReport } from './checker.js';
 import { FaultScheduler, seededRandom } from './faults.js';
 
@@ -24,12 +23,14 @@ export interface SoakOptions {
   durationMs: number;
   /** PRNG seed of the fault schedule. */
   seed: number;
-  /** Concurrent producers. @default 4 */
+  /** Concurrent producers (one Producer instance each). @default 4 */
   producers?: number;
   /** Mock time scale (0.1 = timers ten times faster). @default 0.1 */
   timeScale?: number;
   /** Mean gap between faults, ms. @default 1000 */
   meanGapMs?: number;
+  /** Longest wait after the faults for the consumer to receive every acknowledged message, ms. @default 60000 */
+  drainTimeoutMs?: number;
   /** Output. @default console.log */
   log?: (line: string) => void;
 }
@@ -42,21 +43,16 @@ export interface SoakResult {
   failovers: number;
   /** The scheduler's log. */
   faultLog: string[];
+  /** ms the consumer drain took (capped at drainTimeoutMs). */
+  drainMs: number;
 }
 
 const TOPIC = 'ChaosTopic';
 const QUEUES = 4;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function sendRequest(key: string, queueId: number) {
-  return encodeSendMessageRequest(
-    { producerGroup: 'ChaosPG', topic: TOPIC, defaultTopic: 'TBW102', defaultTopicQueueNums: QUEUES, queueId, sysFlag: 0, bornTimestamp: Date.now(), flag: 0, properties: encodeProperties({ UNIQ_KEY: key }) },
-    Buffer.from(key),
-  );
-}
-
 function pullRequest(queueId: number, offset: number) {
-  return encodePullMessageRequest({ consumerGroup: 'ChaosCG', topic: TOPIC, queueId, queueOffset: offset, maxMsgNums: 32, sysFlag: PullSysFlag.SUBSCRIPTION, commitOffset: 0, suspendTimeoutMillis: 0, subscription: '*', subVersion: 1 });
+  return encodePullMessageRequest({ consumerGroup: 'ChaosScan', topic: TOPIC, queueId, queueOffset: offset, maxMsgNums: 32, sysFlag: PullSysFlag.SUBSCRIPTION, commitOffset: 0, suspendTimeoutMillis: 0, subscription: '*', subVersion: 1 });
 }
 
 /**
@@ -76,90 +72,75 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     timeScale: options.timeScale ?? 0.1,
   });
   const checker = new ChaosChecker();
-  const ns = new NamesrvClient({ addrs: [cluster.namesrvAddr], timeoutMs: 1000 });
   const pool = new BrokerPool({ connectTimeoutMs: 1000 });
-  const masters = new Map<string, string>();
+  const producers: Producer[] = [];
+  let consumer: PushConsumer | undefined;
   let failovers = 0;
   let running = true;
   try {
     for (const g of cluster.brokerNames) await cluster.waitForLeader(g, 10_000);
     await cluster.createTopic(TOPIC, { queues: QUEUES });
     cluster.on('leaderChange', () => failovers++);
-    const routeLoop = (async () => {
-      while (running) {
-        try {
-          const route = await ns.getRouteInfo(TOPIC);
-          masters.clear();
-          for (const b of route.brokerDatas) if (b.brokerAddrs['0']) masters.set(b.brokerName, b.brokerAddrs['0']);
-        } catch {
-          // The nameserver never fails here; an empty route just means a group is between masters.
-        }
-        await sleep(200);
-      }
-    })();
-    await sleep(300);
-    const producer = async (id: number): Promise<void> => {
+    consumer = new PushConsumer({
+      namesrvAddr: cluster.namesrvAddr,
+      consumerGroup: 'ChaosCG',
+      messageModel: 'CLUSTERING',
+      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+      // Short timers so a failover is noticed within a second, not the 30 s production defaults.
+      suspendTimeoutMillis: 1000,
+      rebalanceInterval: 1000,
+      pollNameServerInterval: 500,
+      persistConsumerOffsetInterval: 500,
+      pullTimeDelayMillsWhenException: 200,
+      mqClientApiTimeout: 1500,
+    });
+    consumer.subscribe(TOPIC, '*');
+    consumer.registerMessageListener((msgs: MessageExt[]) => {
+      for (const m of msgs) checker.delivered(m.msgId, m.body.toString());
+      return 'CONSUME_SUCCESS';
+    });
+    await consumer.start();
+    const nProducers = options.producers ?? 4;
+    for (let i = 0; i < nProducers; i++) {
+      const p = new Producer({ namesrvAddr: cluster.namesrvAddr, producerGroup: 'ChaosPG', pollNameServerInterval: 1000, instanceName: `chaos-${i}` });
+      await p.start();
+      producers.push(p);
+    }
+    const produce = async (id: number, producer: Producer): Promise<void> => {
       for (let seq = 0; running; seq++) {
         const key = `p${id}-${seq}`;
         checker.sendStarted(key);
-        for (let attempt = 0; attempt < 3 && running; attempt++) {
-          const groups = [...masters.keys()].sort();
-          if (groups.length === 0) {
-            await sleep(50);
-            continue;
-          }
-          const group = groups[(seq + attempt + id) % groups.length]!;
-          const addr = masters.get(group)!;
-          try {
-            const res = decodeSendMessageResponse(await pool.invoke(addr, sendRequest(key, seq % QUEUES), { timeoutMs: 1500 }));
-            if (res.status === 'SEND_OK') {
-              checker.acknowledged(key, group, now());
-              break;
-            }
-            checker.sendFailed();
-          } catch {
-            checker.sendFailed();
-            await sleep(20);
-          }
+        try {
+          // One send() per key: the producer's own retries (same UNIQ_KEY, other groups) are what is under test.
+          const r = await producer.send({ topic: TOPIC, body: key, keys: key });
+          if (r.status === 'SEND_OK') checker.acknowledged(key, r.messageQueue.brokerName, now(), r.msgId);
+          else checker.sendFailed();
+        } catch {
+          checker.sendFailed();
+          await sleep(20);
         }
         await sleep(5);
       }
     };
-    const consumer = async (): Promise<void> => {
-      const offsets = new Map<string, number>();
-      while (running) {
-        let got = 0;
-        for (const [group, addr] of [...masters]) {
-          for (let q = 0; q < QUEUES && running; q++) {
-            const k = `${group}/${q}`;
-            try {
-              const r = decodePullMessageResponse(await pool.invoke(addr, pullRequest(q, offsets.get(k) ?? 0), { timeoutMs: 1000 }));
-              if (r.status === 'FOUND' && r.body) {
-                for (const m of decodeStoredMessages(r.body)) {
-                  checker.consumedKey(m.body.toString());
-                  got++;
-                }
-              }
-              offsets.set(k, r.nextBeginOffset);
-            } catch {
-              // Failover in progress: the next round tries the next master.
-            }
-          }
-        }
-        if (got === 0) await sleep(50);
-      }
-    };
     const faults = new FaultScheduler(cluster, checker, { random, meanGapMs: options.meanGapMs ?? 1000, minDurationMs: 500, maxDurationMs: 4000, log, now });
-    log(`seed ${options.seed}; ${options.producers ?? 4} producers; faults for ${Math.round(options.durationMs / 1000)} s`);
+    log(`seed ${options.seed}; ${nProducers} producers, 1 push consumer; faults for ${Math.round(options.durationMs / 1000)} s`);
     faults.start();
-    const work = [...Array.from({ length: options.producers ?? 4 }, (_, i) => producer(i)), consumer()];
+    const work = producers.map((p, i) => produce(i, p));
     await sleep(options.durationMs);
     await faults.stop();
     log(`[t=${String(now()).padStart(7)}ms] faults stopped, every replica restored; draining`);
     await sleep(1000);
     running = false;
-    await Promise.all([...work, routeLoop]);
+    await Promise.all(work);
+    await Promise.all(producers.map((p) => p.shutdown()));
     for (const g of cluster.brokerNames) await cluster.waitForLeader(g, 30_000);
+    // Bounded drain: the consumer must get every acknowledged message; what is still missing then is a consumer loss.
+    const drainStart = Date.now();
+    const drainTimeout = options.drainTimeoutMs ?? 60_000;
+    while (checker.undeliveredCount() > 0 && Date.now() - drainStart < drainTimeout) await sleep(200);
+    const drainMs = Date.now() - drainStart;
+    log(`[t=${String(now()).padStart(7)}ms] drain ${drainMs} ms; ${checker.undeliveredCount()} acknowledged message(s) not delivered`);
+    await consumer.shutdown();
     // Scan until stable: committed entries may still be dispatching into a new leader's consume queues.
     let report = checker.report();
     for (let round = 0; round < 5; round++) {
@@ -170,11 +151,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       if (report.lost.length === 0) break;
       log(`scan ${round + 1}: ${report.lost.length} acknowledged keys not found yet, rescanning`);
     }
-    return { report, failovers, faultLog: faults.faultLog };
+    return { report, failovers, faultLog: faults.faultLog, drainMs };
   } finally {
     running = false;
+    await Promise.all(producers.map((p) => p.shutdown()));
+    await consumer?.shutdown();
     await pool.close();
-    await ns.close();
     await cluster.stop();
   }
 }

@@ -6,9 +6,9 @@ function baseline(): ChaosChecker {
   const c = new ChaosChecker();
   for (let i = 0; i < 10; i++) {
     c.sendStarted(`k${i}`);
-    c.acknowledged(`k${i}`, i % 2 ? 'b' : 'a', 100 + i * 10);
+    c.acknowledged(`k${i}`, i % 2 ? 'b' : 'a', 100 + i * 10, `ID${i}`);
     c.storedKey(`k${i}`);
-    c.consumedKey(`k${i}`);
+    c.delivered(`ID${i}`, `k${i}`);
   }
   return c;
 }
@@ -17,6 +17,36 @@ describe('chaos checker', () => {
   it('reports a clean run as clean', () => {
     const r = baseline().report();
     expect([r.sent, r.acknowledged, r.consumed, r.lost.length, r.duplicated.length, r.unacknowledgedStored.length]).toEqual([10, 10, 10, 0, 0, 0]);
+    expect([r.undelivered, r.deliveryDuplicates, r.msgIdMismatches]).toEqual([[], 0, []]);
+  });
+
+  it('reports an injected consumer loss: acknowledged and stored, never delivered', () => {
+    const c = baseline();
+    c.sendStarted('skipped');
+    c.acknowledged('skipped', 'a', 500, 'IDS');
+    c.storedKey('skipped');
+    expect(c.undeliveredCount()).toBe(1);
+    const r = c.report();
+    expect(r.lost).toEqual([]);
+    expect(r.undelivered).toEqual(['skipped']);
+    expect(formatReport(r)).toContain('UNDELIVERED (acknowledged, never consumed) 1 [skipped]');
+    c.delivered('IDS', 'skipped');
+    expect(c.undeliveredCount()).toBe(0);
+  });
+
+  it('counts redeliveries by msgId and flags a SendResult.msgId the consumer never saw', () => {
+    const c = baseline();
+    c.delivered('ID4', 'k4');
+    c.delivered('ID4', 'k4');
+    c.sendStarted('k10');
+    c.acknowledged('k10', 'a', 600, 'WRONG');
+    c.storedKey('k10');
+    c.delivered('ID10', 'k10');
+    const r = c.report();
+    expect(r.deliveryDuplicates).toBe(2);
+    expect(r.duplicatedDeliveries).toEqual([{ msgId: 'ID4', key: 'k4', deliveries: 3 }]);
+    expect(r.msgIdMismatches).toEqual(['k10']);
+    expect(r.undelivered).toEqual([]);
   });
 
   it('reports an injected loss and an injected duplicate', () => {
