@@ -31,8 +31,10 @@ if [ ! -f "$marker" ]; then
   tmp="$dest/lib.partial.$$"
   rm -rf "$tmp"
   mkdir -p "$dest"
-  mvn -q -B -f "$here/maven/pom.xml" "${line_flag[@]}" -Drocketmq.version="$version" \
-    -DincludeScope=runtime -DoutputDirectory="$tmp" dependency:copy-dependencies
+  # Maven's output goes to stderr: stdout is this script's answer (the cache folder, last line), and even `-q`
+  # writes ANSI reset codes there, which turned the path into a classpath no JVM could load (cold cache only).
+  mvn -q -B -Dstyle.color=never -f "$here/maven/pom.xml" "${line_flag[@]}" -Drocketmq.version="$version" \
+    -DincludeScope=runtime -DoutputDirectory="$tmp" dependency:copy-dependencies >&2
   rm -rf "$lib"
   mv "$tmp" "$lib"
   touch "$marker"

@@ -63,6 +63,10 @@ export function ensureRocketMQ(version: string): Promise<RocketMQDist> {
         }
         const dir = stdout.trim().split('\n').pop() ?? '';
         const libDir = path.join(dir, 'lib');
+        if (!path.isAbsolute(dir) || !fs.existsSync(libDir)) {
+          reject(new ClientStateError(`fetch-rocketmq.sh ${version} answered ${JSON.stringify(dir)}, not a cache folder with lib/`));
+          return;
+        }
         resolve({
           version,
           dir,
