@@ -31,7 +31,7 @@
  */
 
 import type { ErrorContext } from '../errors.js';
-import { createRequest, createResponse, type RemotingCommand } from '../remoting/command.js';
+import { DEFAULT_LANGUAGE, DEFAULT_VERSION, FLAG_ONEWAY, createRequest, createResponse, type RemotingCommand } from '../remoting/command.js';
 import { expectCodes, expectRequestCode, fromExtFields, toExtFields, type HeaderSchema } from './header-fields.js';
 import { RequestCode } from './request-codes.js';
 import { ResponseCode } from './response-codes.js';
@@ -131,8 +131,73 @@ export function encodeSendMessageRequest(
   const batch = header.batch === true;
   const v2 = batch || (options.form ?? 'v2') === 'v2';
   const code = batch ? RequestCode.SEND_BATCH_MESSAGE : v2 ? RequestCode.SEND_MESSAGE_V2 : RequestCode.SEND_MESSAGE;
+  if (v2) {
+    const ext = v2ExtFields(header);
+    if (ext) {
+      // Same command createRequest would build, without copying the (already all-string) fields once more.
+      return { code, language: DEFAULT_LANGUAGE, version: DEFAULT_VERSION, opaque: 0, flag: options.oneway ? FLAG_ONEWAY : 0, extFields: ext, body };
+    }
+  }
   const ext = toExtFields(header, v2 ? V2_SCHEMA : V1_SCHEMA, 'SendMessageRequestHeader');
   return createRequest(code, ext, body, { oneway: options.oneway ?? false });
+}
+
+const isInt32 = (v: unknown): v is number => typeof v === 'number' && (v | 0) === v;
+
+/**
+ * The V2 ext fields of a well-formed header, built in one pass with the keys already in wire (alphabetical) order,
+ * which is what every send does; undefined when anything is unusual (a missing or ill-typed field, a null), so the
+ * schema-driven {@link toExtFields} produces the same fields or the same ValidationError as before.
+ */
+function v2ExtFields(h: SendMessageRequestHeader): Record<string, string> | undefined {
+  if (
+    typeof h.producerGroup !== 'string' ||
+    typeof h.topic !== 'string' ||
+    typeof h.defaultTopic !== 'string' ||
+    !isInt32(h.defaultTopicQueueNums) ||
+    !isInt32(h.queueId) ||
+    !isInt32(h.sysFlag) ||
+    !Number.isInteger(h.bornTimestamp) ||
+    !isInt32(h.flag)
+  ) {
+    return undefined;
+  }
+  const ext: Record<string, string> = {
+    a: h.producerGroup,
+    b: h.topic,
+    c: h.defaultTopic,
+    d: String(h.defaultTopicQueueNums),
+    e: String(h.queueId),
+    f: String(h.sysFlag),
+    g: String(h.bornTimestamp),
+    h: String(h.flag),
+  };
+  const { properties, reconsumeTimes, unitMode, maxReconsumeTimes, batch, brokerName } = h;
+  if (properties !== undefined) {
+    if (typeof properties !== 'string') return undefined;
+    ext.i = properties;
+  }
+  if (reconsumeTimes !== undefined) {
+    if (!isInt32(reconsumeTimes)) return undefined;
+    ext.j = String(reconsumeTimes);
+  }
+  if (unitMode !== undefined) {
+    if (typeof unitMode !== 'boolean') return undefined;
+    ext.k = unitMode ? 'true' : 'false';
+  }
+  if (maxReconsumeTimes !== undefined) {
+    if (!isInt32(maxReconsumeTimes)) return undefined;
+    ext.l = String(maxReconsumeTimes);
+  }
+  if (batch !== undefined) {
+    if (typeof batch !== 'boolean') return undefined;
+    ext.m = batch ? 'true' : 'false';
+  }
+  if (brokerName !== undefined) {
+    if (typeof brokerName !== 'string') return undefined;
+    ext.n = brokerName;
+  }
+  return ext;
 }
 
 /** A decoded send request (mock side). */
@@ -259,6 +324,34 @@ const RESPONSE_SCHEMA: HeaderSchema<SendResponseHeader> = {
   traceOn: { kind: 'bool', optional: true, wire: 'TRACE_ON' },
 };
 
+const STATUS_CODES: readonly number[] = [...CODE_STATUS.keys()];
+/** Plain decimal numbers that are certainly safe integers (and Java ints when at most 9 digits). */
+const SHORT_INT_RE = /^-?\d{1,15}$/;
+
+/**
+ * The usual send response header (required fields present, numbers plainly written) read without the generic
+ * schema walk; undefined for anything else, which {@link fromExtFields} then decodes or reports as before.
+ */
+function fastResponseHeader(ext: Record<string, string> | undefined): SendResponseHeader | undefined {
+  if (!ext) return undefined;
+  const { msgId, queueId, queueOffset } = ext;
+  if (typeof msgId !== 'string' || typeof queueId !== 'string' || typeof queueOffset !== 'string') return undefined;
+  if (queueId.length > 10 || !SHORT_INT_RE.test(queueId) || !SHORT_INT_RE.test(queueOffset)) return undefined;
+  const q = Number(queueId);
+  if ((q | 0) !== q) return undefined;
+  const h: SendResponseHeader = { msgId, queueId: q, queueOffset: Number(queueOffset) };
+  const own = (k: string): string | undefined => (Object.prototype.hasOwnProperty.call(ext, k) ? ext[k] : undefined);
+  const transactionId = own('transactionId');
+  if (transactionId != null) h.transactionId = String(transactionId);
+  const batchUniqId = own('batchUniqId');
+  if (batchUniqId != null) h.batchUniqId = String(batchUniqId);
+  const region = own('MSG_REGION');
+  if (region != null) h.msgRegion = String(region);
+  const traceOn = own('TRACE_ON');
+  if (traceOn != null) h.traceOn = String(traceOn).toLowerCase() === 'true';
+  return h;
+}
+
 /**
  * Decodes a send response; non-status codes throw the table's error.
  * @param cmd - the response
@@ -267,8 +360,8 @@ const RESPONSE_SCHEMA: HeaderSchema<SendResponseHeader> = {
  * @throws ProtocolError when a required header field is missing
  */
 export function decodeSendMessageResponse(cmd: RemotingCommand, context?: ErrorContext): SendMessageResult {
-  expectCodes(cmd, [...CODE_STATUS.keys()], RequestCode.SEND_MESSAGE_V2, context);
-  const h = fromExtFields(cmd, RESPONSE_SCHEMA, 'SendMessageResponseHeader');
+  expectCodes(cmd, STATUS_CODES, RequestCode.SEND_MESSAGE_V2, context);
+  const h = fastResponseHeader(cmd.extFields) ?? fromExtFields(cmd, RESPONSE_SCHEMA, 'SendMessageResponseHeader');
   const result: SendMessageResult = {
     status: CODE_STATUS.get(cmd.code) as SendStatus,
     offsetMsgId: h.msgId,

@@ -90,6 +90,7 @@ function fieldValue(v: unknown): string | undefined {
  * The JSON header text (fastjson layout: keys sorted, nulls omitted, `serializeTypeCurrentRPC` included).
  * One native `JSON.stringify` of an object whose properties are inserted in fastjson's (alphabetical) order: this
  * is both the fastest way to build it and the one that escapes strings exactly like JSON.stringify everywhere.
+ * (Measured: concatenating the text in JS, even with an ASCII fast path for the literals, is slower.)
  */
 function jsonHeaderText(cmd: RemotingCommand): string {
   const ext = cmd.extFields;
@@ -297,6 +298,17 @@ function normaliseExtFields(v: unknown): Record<string, string> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     throw new ProtocolError('JSON header field "extFields" is not an object');
   }
+  // Usually every value is already a string (Java and we quote them): then the parsed object is the answer, a plain
+  // object that JSON.parse built with own data properties only (a "__proto__" key included), so no copy is needed.
+  const parsed = v as Record<string, unknown>;
+  let allStrings = true;
+  for (const key in parsed) {
+    if (typeof parsed[key] !== 'string') {
+      allStrings = false;
+      break;
+    }
+  }
+  if (allStrings) return parsed as Record<string, string>;
   const out: Record<string, string> = {};
   for (const [key, val] of Object.entries(v as Record<string, unknown>)) {
     let s: string;
