@@ -2,7 +2,7 @@
  * The `Producer`: Java `DefaultMQProducer` options and sends, with failover awareness built in (latency fault
  * tolerance on by default, retries across broker groups inside one `sendMsgTimeout` budget, an immediate merged
  * route refresh and a fast re-poll when a group's master fails, heartbeats to new leaders), backpressure through a
- * bounded p-queue, and OpenTelemetry spans, metrics and trace-context propagation.
+ * `maxInflight` gate (SendLimiter), and OpenTelemetry spans, metrics and trace-context propagation.
  *
  * Retries can duplicate messages: an attempt that timed out may still have been stored (a DLedger quorum timeout, a
  * lost response), and the retry stores it again, possibly on another group. Both copies carry the same UNIQ_KEY
@@ -12,7 +12,6 @@
  */
 
 import { EventEmitter } from 'node:events';
-import PQueue from 'p-queue';
 import { AbortError, ClientStateError, RocketMQError, ValidationError } from '../errors.js';
 import { BrokerPool } from '../client/broker-pool.js';
 import { buildClientId } from '../client/client-id.js';
@@ -42,6 +41,7 @@ import {
 } from './options.js';
 import { orderedQueues, pickerFor } from './ordered.js';
 import { RouteWatch } from './route-watch.js';
+import { SendLimiter } from './limiter.js';
 import { runSend, type SendDeps, type SendRetryEvent } from './send.js';
 import { checkPropertiesLength, prepareMessage, validateProducerOptions, withNamespace, type PrepareLimits } from './validate.js';
 
@@ -97,14 +97,20 @@ export class Producer extends EventEmitter<ProducerEvents> {
   /** Client id, `ip@instance[@unit]`, as Java builds it. */
   readonly clientId: string;
   private readonly group: string;
-  private readonly queue: PQueue;
+  /** The `maxInflight` gate. */
+  private readonly limiter: SendLimiter;
   private readonly faults: LatencyFaultTolerance | undefined;
   private readonly faultTable: LatencyFaultTolerance;
   private readonly pool: BrokerPool;
   /** Connection settings of every nameserver and broker connection (`transport` plus the top-level keys and tls). */
   private readonly transport: TransportOptions;
-  /** One controller per running send, so shutdown can abort them without a shared signal with thousands of listeners. */
-  private readonly inflightControllers = new Set<AbortController>();
+  /**
+   * Sends holding or awaiting a slot, each with the reject of its caller-facing promise: shutdown fails them with
+   * this.stopReason directly, so a send needs no AbortController (nor a listener on a shared signal) of its own.
+   */
+  private readonly inflightSends = new Set<InflightSend>();
+  /** Read by the send loop before each attempt, so a send orphaned by shutdown stops retrying. */
+  private readonly stopped = (): RocketMQError | undefined => this.stopReason;
   private stopReason: ClientStateError | undefined;
   private addrWatcher: NamesrvAddrWatcher | undefined;
   private namesrv: NamesrvClient | undefined;
@@ -125,7 +131,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
     this.options = Object.freeze(resolveOptions(options));
     this.group = withNamespace(this.options.namespace, this.options.producerGroup);
     this.clientId = buildClientId({ instanceName: this.options.instanceName, unitName: this.options.unitName, clientIP: this.options.clientIP });
-    this.queue = new PQueue({ concurrency: this.options.maxInflight });
+    this.limiter = new SendLimiter(this.options.maxInflight);
     this.faultTable = new LatencyFaultTolerance({
       onIsolated: (e) => this.emit('brokerIsolated', e),
       onRecovered: (e) => this.emit('brokerRecovered', e),
@@ -238,7 +244,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
   async sendAsync(msg: MessageInput | readonly MessageInput[], callback?: SendCallback, options: SendOptions = {}): Promise<void> {
     this.assertRunning();
     // Backpressure: wait until nothing is queued behind the running sends.
-    if (this.queue.size > 0 || this.queue.pending >= this.options.maxInflight) await this.queue.onSizeLessThan(1);
+    if (this.limiter.size > 0 || this.limiter.pending >= this.options.maxInflight) await this.limiter.onNoWaiters();
     const p = this.dispatch(msg, options, this.options.retryTimesWhenSendAsyncFailed, false);
     p.then(
       (r) => callback?.(undefined, r),
@@ -259,8 +265,8 @@ export class Producer extends EventEmitter<ProducerEvents> {
   /** Diagnostics: queue depth, watched groups, fault table. */
   diagnostics(): ProducerDiagnostics {
     return {
-      inflight: this.queue.pending,
-      pending: this.queue.size,
+      inflight: this.limiter.pending,
+      pending: this.limiter.size,
       watchedGroups: this.watch?.watched() ?? [],
       fastRoutePolls: this.watch?.polls ?? 0,
       heartbeats: this.heartbeat?.sent ?? 0,
@@ -293,10 +299,12 @@ export class Producer extends EventEmitter<ProducerEvents> {
     const wasRunning = this._state === 'RUNNING';
     this._state = 'STOPPING';
     if (wasRunning) {
-      await waitOrTimeout(this.queue.onIdle(), this.options.shutdownTimeoutMs);
-      this.stopReason = new ClientStateError('the producer was shut down while the send was in flight');
-      for (const ac of this.inflightControllers) ac.abort(this.stopReason);
-      await waitOrTimeout(this.queue.onIdle(), 1000);
+      await waitOrTimeout(this.limiter.onIdle(), this.options.shutdownTimeoutMs);
+      const reason = new ClientStateError('the producer was shut down while the send was in flight');
+      this.stopReason = reason;
+      this.limiter.rejectWaiting(reason);
+      for (const entry of this.inflightSends) entry.reject(reason);
+      await waitOrTimeout(this.limiter.onIdle(), 1000);
       this.heartbeat?.stop();
       await this.heartbeat?.unregisterAll(Math.min(1000, this.options.mqClientApiTimeout));
     }
@@ -342,7 +350,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
     this.assertRunning();
     const started = Date.now();
     const o = this.options;
-    const ordered = [options.queue, options.selector, options.shardingKey].filter((x) => x !== undefined).length;
+    const ordered = (options.queue !== undefined ? 1 : 0) + (options.selector !== undefined ? 1 : 0) + (options.shardingKey !== undefined ? 1 : 0);
     if (ordered > 1) throw new ValidationError('give at most one of queue, selector and shardingKey');
     if (options.timeoutMs !== undefined && (!Number.isInteger(options.timeoutMs) || options.timeoutMs <= 0)) {
       throw new ValidationError(`timeoutMs must be a positive integer, got ${String(options.timeoutMs)}`);
@@ -390,13 +398,9 @@ export class Producer extends EventEmitter<ProducerEvents> {
       const flag = batch ? 0 : first.flag;
 
       const picker = pickerFor(options, input as MessageInput);
-      const ac = new AbortController();
-      const signal = ac.signal;
-      const userSignal = options.signal;
-      const onUserAbort = (): void => ac.abort(userSignal?.reason);
-      userSignal?.addEventListener('abort', onUserAbort, { once: true });
-      this.inflightControllers.add(ac);
-      if (this.stopReason) ac.abort(this.stopReason);
+      // The caller's signal (if any) goes straight to the send loop and the connection; shutdown does not need a
+      // signal of its own (see inflightSends), so the common send allocates no AbortController and no listener.
+      const signal = options.signal;
       const deps = this.deps as SendDeps;
       const task = async (): Promise<SendResult> => {
         const out = await runSend(deps, {
@@ -407,6 +411,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
           retryNotStoreOK: o.retryAnotherBrokerWhenNotStoreOK,
           oneway,
           signal,
+          stopped: this.stopped,
           pick: picker ? (info: TopicPublishInfo) => picker(orderedQueues(info)) : undefined,
           build: (mq) =>
             encodeSendMessageRequest(
@@ -443,14 +448,33 @@ export class Producer extends EventEmitter<ProducerEvents> {
           brokerAddr: out.addr,
         };
       };
+      const entry: InflightSend = { reject: noop, holds: false, done: false };
       let result: SendResult;
       try {
-        result = await this.queue.add(task, { signal });
+        result = await new Promise<SendResult>((resolve, reject) => {
+          entry.reject = reject;
+          this.inflightSends.add(entry);
+          const go = (): void => {
+            entry.holds = true;
+            if (this.stopReason) reject(this.stopReason);
+            else task().then(resolve, reject);
+          };
+          const wait = this.limiter.enter(signal);
+          if (wait === undefined) go();
+          else {
+            wait.then(() => {
+              // Shutdown already failed this send while the slot was being handed over: give it back.
+              if (entry.done) this.limiter.leave();
+              else go();
+            }, reject);
+          }
+        });
       } catch (err) {
         throw normalizeAbort(err, signal);
       } finally {
-        this.inflightControllers.delete(ac);
-        userSignal?.removeEventListener('abort', onUserAbort);
+        entry.done = true;
+        this.inflightSends.delete(entry);
+        if (entry.holds) this.limiter.leave();
       }
       if (span) endSendSpan(span, { retries: retriesMade, brokerAddr: outcomeAddr, brokerName: outcomeBroker, queueId: result.messageQueue.queueId, status: result.status });
       recordSend('success', Date.now() - started, { [Attr.SYSTEM]: 'rocketmq', [Attr.DESTINATION]: topic }, batch?.items.length ?? 1);
@@ -463,6 +487,18 @@ export class Producer extends EventEmitter<ProducerEvents> {
     }
   }
 }
+
+/** A send holding or awaiting a `maxInflight` slot. */
+interface InflightSend {
+  /** Fails the caller-facing promise (shutdown). */
+  reject: (err: unknown) => void;
+  /** The send holds a slot, to give back when it settles. */
+  holds: boolean;
+  /** The caller-facing promise has settled. */
+  done: boolean;
+}
+
+function noop(): void {}
 
 /** Turns whatever an abort rejected with into a typed error. */
 function normalizeAbort(err: unknown, signal: AbortSignal | undefined): RocketMQError {

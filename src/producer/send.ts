@@ -98,6 +98,8 @@ export interface SendSpec {
   oneway?: boolean;
   /** Caller's abort signal. */
   signal?: AbortSignal;
+  /** Returns an error once the producer stops (checked before each attempt); that error ends the send. */
+  stopped?: () => RocketMQError | undefined;
 }
 
 /** What a successful run returns. */
@@ -142,6 +144,8 @@ export async function runSend(deps: SendDeps, spec: SendSpec): Promise<SendOutco
 
   for (;;) {
     checkAbort(spec.signal);
+    const stop = spec.stopped?.();
+    if (stop) throw stop;
     const remaining = deadline - now();
     if (remaining <= 0) fail(`: sendMsgTimeout of ${spec.budgetMs} ms ran out after ${wire} attempt(s)`);
 

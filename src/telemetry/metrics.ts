@@ -5,7 +5,7 @@
  * @module
  */
 
-import { metrics, type Attributes, type Counter, type Histogram, type MeterProvider } from '@opentelemetry/api';
+import { createNoopMeter, metrics, type Attributes, type Counter, type Histogram, type MeterProvider } from '@opentelemetry/api';
 import { INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION } from './names.js';
 
 /** Name of the send-duration histogram (semantic conventions: seconds). */
@@ -63,6 +63,20 @@ export function outcomeInstruments(spec: OutcomeInstrumentSpec): () => OutcomeIn
   };
 }
 
+// The API's no-op meter hands out shared instrument singletons; seeing them means no SDK is registered, so a send
+// skips building its attribute object for nothing.
+const NOOP_METER = createNoopMeter();
+const NOOP_HISTOGRAM = NOOP_METER.createHistogram('noop');
+const NOOP_COUNTER = NOOP_METER.createCounter('noop');
+
+/**
+ * True when both instruments are the API's no-op ones (no meter provider registered): recording would do nothing.
+ * @param i - instruments from an {@link outcomeInstruments} getter
+ */
+export function isNoop(i: OutcomeInstruments): boolean {
+  return i.duration === NOOP_HISTOGRAM && i.count === NOOP_COUNTER;
+}
+
 const instruments = outcomeInstruments({
   durationName: SEND_DURATION_METRIC,
   durationDescription: 'Duration of a send, all attempts included',
@@ -80,6 +94,7 @@ const instruments = outcomeInstruments({
  */
 export function recordSend(outcome: SendOutcome, durationMs: number, attributes: Attributes, count = 1): void {
   const i = instruments();
+  if (isNoop(i)) return;
   const attrs: Attributes = { ...attributes, 'messaging.rocketmq.send.outcome': outcome };
   i.duration.record(Math.max(0, durationMs) / 1000, attrs);
   i.count.add(count, attrs);
