@@ -87,7 +87,10 @@ interface InFlight {
   reject(err: RocketMQError): void;
   code: number;
   opaque: number;
-  timer: NodeJS.Timeout | undefined;
+  /** `performance.now()` after which the request times out. */
+  deadline: number;
+  timeoutMs: number;
+  context: ErrorContext;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
 }
@@ -131,6 +134,34 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
   private readonly version: number | undefined;
   private readonly socketClosed: Promise<void>;
   private isClosed = false;
+  /**
+   * One timer per connection, armed for the earliest deadline in flight, instead of one timer per request: a send
+   * whose deadline is later than the armed one (the usual case: same budget, later start) touches no timer at all.
+   * It is unref'd because the socket already keeps the process alive while requests are in flight.
+   */
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweepAt = Infinity;
+  private readonly sweep = (): void => {
+    this.sweepTimer = undefined;
+    this.sweepAt = Infinity;
+    // Timers may fire up to a millisecond early against performance.now(); that much counts as expired.
+    const now = performance.now() + 1;
+    let next = Infinity;
+    const expired: InFlight[] = [];
+    for (const entry of this.inFlight.values()) {
+      if (entry.deadline <= now) expired.push(entry);
+      else if (entry.deadline < next) next = entry.deadline;
+    }
+    for (const entry of expired) {
+      if (this.take(entry.opaque) !== entry) continue;
+      entry.reject(
+        new RequestTimeoutError(`no response to request ${entry.code} from ${this.addr} within ${entry.timeoutMs} ms`, entry.timeoutMs, {
+          context: entry.context,
+        }),
+      );
+    }
+    if (next !== Infinity && !this.isClosed) this.armSweep(next);
+  };
   /** True while the socket is corked until the end of the current tick (see {@link RemotingConnection.writeFrame}). */
   private corked = false;
   private readonly uncork = (): void => {
@@ -249,11 +280,9 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
       return Promise.reject(asValidationError(err, context));
     }
     return new Promise<RemotingCommand>((resolve, reject) => {
-      const entry: InFlight = { resolve, reject, code: cmd.code, opaque, timer: undefined, signal, onAbort: undefined };
-      entry.timer = setTimeout(() => {
-        if (this.take(opaque) !== entry) return;
-        reject(new RequestTimeoutError(`no response to request ${cmd.code} from ${this.addr} within ${timeoutMs} ms`, timeoutMs, { context }));
-      }, Math.min(timeoutMs, 0x7fffffff));
+      const wait = Math.min(timeoutMs, 0x7fffffff);
+      const entry: InFlight = { resolve, reject, code: cmd.code, opaque, deadline: performance.now() + wait, timeoutMs, context, signal, onAbort: undefined };
+      this.armSweep(entry.deadline);
       if (signal) {
         entry.onAbort = () => {
           if (this.take(opaque) === entry) reject(new AbortError(undefined, { cause: signal.reason, context }));
@@ -334,9 +363,17 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
     const entry = this.inFlight.get(opaque);
     if (!entry) return undefined;
     this.inFlight.delete(opaque);
-    clearTimeout(entry.timer);
     if (entry.signal && entry.onAbort) entry.signal.removeEventListener('abort', entry.onAbort);
     return entry;
+  }
+
+  /** Makes sure the sweep runs by `deadline`. */
+  private armSweep(deadline: number): void {
+    if (deadline >= this.sweepAt) return;
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepAt = deadline;
+    this.sweepTimer = setTimeout(this.sweep, Math.max(0, Math.ceil(deadline - performance.now())));
+    this.sweepTimer.unref();
   }
 
   private onData(chunk: Buffer): void {
@@ -435,6 +472,8 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
     if (this.isClosed) return;
     this.isClosed = true;
     this.socket.destroy();
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
     const entries = [...this.inFlight.keys()].map((opaque) => this.take(opaque));
     for (const entry of entries) {
       if (!entry) continue;
