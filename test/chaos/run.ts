@@ -29,11 +29,11 @@ async function main(): Promise<number> {
   const seed = num(args, 'seed', Date.now() % 2 ** 31);
   const minutes = num(args, 'minutes', 2);
   const minFailovers = num(args, 'min-failovers', 0);
-  const { report, failovers, drainMs } = await runSoak({ durationMs: minutes * 60_000, seed, producers: num(args, 'producers', 4) });
+  const { report, failovers, drainMs, rewinds } = await runSoak({ durationMs: minutes * 60_000, seed, producers: num(args, 'producers', 4) });
   console.log('--- RTO per fault (ms to the next acknowledged send on that group)');
   for (const f of report.faults) console.log(`[t=${String(f.at).padStart(7)}ms] ${f.brokerName} ${f.kind} ${f.target}: ${f.rtoMs ?? 'no ack afterwards'}`);
   console.log('---');
-  console.log(`seed ${seed}; ${minutes} min; leader failovers ${failovers}; consumer drain ${drainMs} ms`);
+  console.log(`seed ${seed}; ${minutes} min; leader failovers ${failovers}; consumer drain ${drainMs} ms; consumer rewinds ${rewinds}`);
   console.log(formatReport(report));
   const byKind = new Map<string, number[]>();
   for (const f of report.faults) if (f.rtoMs !== undefined) byKind.set(f.kind, [...(byKind.get(f.kind) ?? []), f.rtoMs]);

@@ -9,7 +9,7 @@
  * recorded from SendResult.msgId when the send is acknowledged, and the consumer reports deliveries by msgId.
  */
 import { BrokerPool } from '../../src/client/broker-pool.js';
-import { PushConsumer, type MessageExt } from '../../src/consumer/index.js';
+import { PushConsumer, type ConsumeContext, type MessageExt } from '../../src/consumer/index.js';
 import { decodeStoredMessages } from '../../src/message/stored.js';
 import { MockCluster } from '../../src/mock/index.js';
 import { Producer } from '../../src/producer/index.js';
@@ -45,10 +45,16 @@ export interface SoakResult {
   faultLog: string[];
   /** ms the consumer drain took (capped at drainTimeoutMs). */
   drainMs: number;
+  /** Times the consumer's position on a queue went back more than a pull batch (redelivery bursts). */
+  rewinds: number;
 }
 
 const TOPIC = 'ChaosTopic';
 const QUEUES = 4;
+/** Offsets a delivery may lag the newest one on its queue before it counts as a rewind. */
+const REWIND_SLACK = 64;
+/** Rewinds logged individually (all are counted). */
+const MAX_REWIND_LINES = 30;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function pullRequest(queueId: number, offset: number) {
@@ -76,6 +82,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const producers: Producer[] = [];
   let consumer: PushConsumer | undefined;
   let failovers = 0;
+  let rewinds = 0;
   let running = true;
   try {
     for (const g of cluster.brokerNames) await cluster.waitForLeader(g, 10_000);
@@ -95,8 +102,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       mqClientApiTimeout: 1500,
     });
     consumer.subscribe(TOPIC, '*');
-    consumer.registerMessageListener((msgs: MessageExt[]) => {
-      for (const m of msgs) checker.delivered(m.msgId, m.body.toString());
+    // A delivery far behind the newest one seen on its queue means the consumer's position went backwards (a
+    // redelivery burst, allowed but worth seeing next to the fault log). Listener calls run concurrently within a
+    // pull batch, so small reorderings are not rewinds.
+    const newest = new Map<string, number>();
+    consumer.registerMessageListener((msgs: MessageExt[], ctx: ConsumeContext) => {
+      for (const m of msgs) {
+        checker.delivered(m.msgId, m.body.toString());
+        const q = `${ctx.messageQueue.brokerName}/${ctx.messageQueue.topic}/${m.queueId}`;
+        const top = newest.get(q) ?? -1;
+        if (m.queueOffset < top - REWIND_SLACK) {
+          rewinds++;
+          if (rewinds <= MAX_REWIND_LINES) log(`[t=${String(now()).padStart(7)}ms] consumer rewind ${q}: offset ${m.queueOffset} after ${top}`);
+          newest.set(q, m.queueOffset);
+        } else if (m.queueOffset > top) newest.set(q, m.queueOffset);
+      }
       return 'CONSUME_SUCCESS';
     });
     await consumer.start();
@@ -151,7 +171,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       if (report.lost.length === 0) break;
       log(`scan ${round + 1}: ${report.lost.length} acknowledged keys not found yet, rescanning`);
     }
-    return { report, failovers, faultLog: faults.faultLog, drainMs };
+    return { report, failovers, faultLog: faults.faultLog, drainMs, rewinds };
   } finally {
     running = false;
     await Promise.all(producers.map((p) => p.shutdown()));
