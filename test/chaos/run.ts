@@ -62,7 +62,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
+    // A soak that cannot finish (e.g. a group never gets its leader back) is a failure to report, with how to replay.
     console.error(err);
+    const seed = flag(process.argv.slice(2).filter((a) => a !== '--'), 'seed');
+    console.log(`FAIL: the run aborted: ${err instanceof Error ? err.message : String(err)}${seed ? `; replay with --seed ${seed}` : ''}`);
     process.exit(2);
   },
 );
