@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { ProtocolError } from '../../errors.js';
 import { asObject, loadConfigFile, writeFileAtomic } from './config-files.js';
+import type { TopicConfig } from '../../protocol/register-broker.js';
 
 /** DataVersion: bumped on every change so slaves know when to re-sync. */
 export interface DataVersion {
@@ -21,23 +22,8 @@ export interface DataVersion {
   stateVersion: number;
 }
 
-/** One topic's TopicConfig. */
-export interface TopicConfig {
-  /** Topic name. */
-  topicName: string;
-  /** Queues consumers read. */
-  readQueueNums: number;
-  /** Queues producers write. */
-  writeQueueNums: number;
-  /** PermName bits: 2 = write, 4 = read, 1 = inherit (6 = read/write). */
-  perm: number;
-  /** `SINGLE_TAG` or `MULTI_TAG`. */
-  topicFilterType: string;
-  /** TopicSysFlag bits. */
-  topicSysFlag: number;
-  /** Orderly topic. */
-  order: boolean;
-}
+/** One topic's TopicConfig: the protocol's type (the same JSON shape brokers register and persist). */
+export type { TopicConfig } from '../../protocol/register-broker.js';
 
 /** One consumer group's SubscriptionGroupConfig (4.9 fields). */
 export interface SubscriptionGroupConfig {
