@@ -8,9 +8,8 @@
 
 import PQueue from 'p-queue';
 import { handToRetry } from './retry.js';
-import { callListener, type ConsumeHost } from './consume-host.js';
+import { runListener, type ConsumeHost } from './consume-host.js';
 import type { ProcessQueue } from './process-queue.js';
-import { traced } from './telemetry.js';
 import type { MessageExt } from './types.js';
 
 /** The concurrent consume service. @internal */
@@ -49,13 +48,7 @@ export class ConcurrentConsumeService {
     const { host } = this;
     if (pq.dropped || !host.isRunning()) return;
     const s = host.settings;
-    let ok: boolean;
-    try {
-      ok = await traced(batch, s.consumerGroup, pq.mq, host.brokerAddrOf(pq), () => callListener(host.listener, batch, pq, false));
-    } catch {
-      ok = false;
-    }
-    pq.lastConsumeTimestamp = Date.now();
+    const ok = await runListener(host, pq, batch, false);
     // A dropped queue belongs to someone else now: its offset was persisted at drop time, the new owner re-delivers.
     if (pq.dropped) return;
     if (ok) {

@@ -7,6 +7,7 @@ import type { ConsumerClient } from './consumer-client.js';
 import type { OffsetStore } from './offset-store.js';
 import type { ProcessQueue } from './process-queue.js';
 import type { ResolvedPushOptions } from './push-options.js';
+import { traced } from './telemetry.js';
 import type { ConsumeResult, MessageExt, MessageListener } from './types.js';
 
 /** The push consumer as seen by a consume service. */
@@ -45,6 +46,26 @@ export interface ConsumeHost {
 export async function callListener(listener: MessageListener, msgs: MessageExt[], pq: ProcessQueue, orderly: boolean): Promise<boolean> {
   const r: ConsumeResult | void | undefined = await listener(msgs, { messageQueue: pq.mq, orderly });
   return r === undefined || r === 'CONSUME_SUCCESS' || r === 'SUCCESS';
+}
+
+/**
+ * Runs the listener on a batch inside its process spans, as both the concurrent and the orderly service do: a throw
+ * counts as a failure (retry), and the queue's last-consume time is stamped either way.
+ * @param host - the consumer
+ * @param pq - the batch's queue
+ * @param batch - the messages
+ * @param orderly - listener kind
+ * @returns true for success
+ */
+export async function runListener(host: ConsumeHost, pq: ProcessQueue, batch: MessageExt[], orderly: boolean): Promise<boolean> {
+  let ok: boolean;
+  try {
+    ok = await traced(batch, host.settings.consumerGroup, pq.mq, host.brokerAddrOf(pq), () => callListener(host.listener, batch, pq, orderly));
+  } catch {
+    ok = false;
+  }
+  pq.lastConsumeTimestamp = Date.now();
+  return ok;
 }
 
 /** Cancellable sleeps: {@link Sleeper.cancelAll} clears every pending timer and resolves its promise at once. */

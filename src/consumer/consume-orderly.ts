@@ -9,9 +9,8 @@
 
 import PQueue from 'p-queue';
 import { handToRetry } from './retry.js';
-import { callListener, Sleeper, type ConsumeHost } from './consume-host.js';
+import { runListener, Sleeper, type ConsumeHost } from './consume-host.js';
 import type { ProcessQueue } from './process-queue.js';
-import { traced } from './telemetry.js';
 
 /** Client-side lock lifetime (Java REBALANCE_LOCK_MAX_LIVE_TIME); the broker keeps locks 60 s. */
 export const LOCK_MAX_LIVE_MS = 30_000;
@@ -58,15 +57,8 @@ export class OrderlyConsumeService {
         pq.consuming = false;
         return;
       }
-      let ok: boolean;
-      try {
-        ok = await this.queue.add(() =>
-          traced(batch, s.consumerGroup, pq.mq, host.brokerAddrOf(pq), () => callListener(host.listener, batch, pq, true)),
-        );
-      } catch {
-        ok = false;
-      }
-      pq.lastConsumeTimestamp = Date.now();
+      // runListener never rejects; the catch covers the queue itself refusing the task.
+      const ok = await this.queue.add(() => runListener(host, pq, batch, true)).catch(() => false);
       if (pq.dropped) return;
       if (ok) {
         host.offsetStore.update(pq.mq, pq.remove(batch), true);
