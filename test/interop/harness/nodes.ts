@@ -36,6 +36,11 @@ export interface ClusterNode {
   bootMs: number;
   /** Number of starts so far (log files are numbered by it). */
   starts: number;
+  /**
+   * JVM arguments added after the harness's own (e.g. `-Dtls.server.mode=enforcing`); kept on the node so a
+   * restart by {@link launchNode} passes them again. Absent means none.
+   */
+  extraJvmArgs?: string[];
 }
 
 /** Shared options of {@link startNamesrv} and {@link startBroker}. */
@@ -48,6 +53,11 @@ export interface StartNodeOptions {
   waitBoot?: boolean;
   /** Budget for the boot line, in ms. @default 90000 */
   bootTimeoutMs?: number;
+  /**
+   * Extra JVM arguments placed after the harness's flags and before `-cp`, e.g. the `-Dtls.*` system properties
+   * RocketMQ reads its TLS settings from (they are not broker.conf keys). @default []
+   */
+  extraJvmArgs?: string[];
 }
 
 /** Fails fast with a clear message when a port the node needs is already bound. */
@@ -86,7 +96,7 @@ export async function launchNode(node: ClusterNode, runDir: string, waitBoot: bo
   const started = Date.now();
   node.proc = spawnJvm({
     name: node.name,
-    args: [...jvmArgs(node.kind, home, node.nodeDir), '-cp', dist.classpath, main, '-c', node.confFile],
+    args: [...jvmArgs(node.kind, home, node.nodeDir), ...(node.extraJvmArgs ?? []), '-cp', dist.classpath, main, '-c', node.confFile],
     cwd: node.nodeDir,
     env: { ROCKETMQ_HOME: home },
     logFile: path.join(node.nodeDir, `stdout.${node.starts}.log`),
@@ -116,7 +126,7 @@ export async function startNamesrv(
   writeConf(confFile, conf);
   const node: ClusterNode = {
     name, kind: 'namesrv', version, conf, confFile, nodeDir, port, addr: `127.0.0.1:${port}`,
-    proc: notStarted(name), bootMs: 0, starts: 0,
+    proc: notStarted(name), bootMs: 0, starts: 0, extraJvmArgs: opts.extraJvmArgs,
   };
   await launchNode(node, runDir, opts.waitBoot ?? true, opts.bootTimeoutMs ?? 90_000);
   return node;
@@ -172,6 +182,7 @@ export async function startBroker(version: string, conf: BrokerConf, opts: Start
   const nodeDir = path.join(runDir, name);
   const full: BrokerConf = { ...defaultBrokerConf(version, nodeDir), haListenPort: port + 1, ...conf };
   const node = createBrokerNode(version, name, nodeDir, full, 'broker.conf');
+  node.extraJvmArgs = opts.extraJvmArgs;
   await launchNode(node, runDir, opts.waitBoot ?? true, opts.bootTimeoutMs ?? 90_000);
   return node;
 }
