@@ -70,6 +70,8 @@ export function parkIfNeeded(broker: MockBroker, input: PutMessageInput, props: 
     return;
   }
   if (tran !== 0 && tran !== TRAN_COMMIT) return;
+  // The common message has none of the four: skip the number parsing below.
+  if (props.DELAY === undefined && props.TIMER_DELIVER_MS === undefined && props.TIMER_DELAY_SEC === undefined && props.TIMER_DELAY_MS === undefined) return;
   const level = Number(props.DELAY ?? 0);
   let timerDue: number | undefined;
   const deliverMs = Number(props.TIMER_DELIVER_MS ?? NaN);

@@ -18,19 +18,13 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClientStateError, ProtocolError, ValidationError } from '../../errors.js';
-import { encodeStoredMessage } from '../../message/stored.js';
 import { CommitLog } from './commitlog.js';
 import { ConfigStore } from './config-store.js';
 import { type BoundaryType, ConsumeQueue, type CqUnit } from './consume-queue.js';
 import { KeyIndex } from './key-index.js';
-import {
-  offsetMsgIdOf,
-  parsePropertiesString,
-  parseRecord,
-  patchPhysicalOffset,
-  tagsCodeOf,
-  TransactionType,
-} from './record.js';
+import { parsePropertiesString, parseRecord, patchPhysicalOffset, PropsView, tagsCodeOf, TransactionType } from './record.js';
+import type { PropertyLookup, RecordView } from './record.js';
+import { RecordEncoder } from './record-encoder.js';
 import type {
   CommitLogSource,
   GetMessagesResult,
@@ -103,6 +97,18 @@ export interface GetMessagesOptions {
   maxBytes?: number;
   /** Consume-queue filter on tagsCode (tag subscription); unmatched units are skipped. @default undefined */
   matchTagsCode?: (tagsCode: number) => boolean;
+  /**
+   * Whether out-of-range answers carry a corrected nextBeginOffset (DefaultMessageStore#nextOffsetCorrection: a
+   * master, or a slave with offsetCheckInSlave); false keeps the requested offset.
+   * @default true
+   */
+  correctOffset?: boolean;
+  /**
+   * Where OFFSET_OVERFLOW_BADLY points: `'min-if-zero'` is 4.x (0 when the queue's min offset is 0, else the max
+   * offset), `'max'` is 5.x (the max offset).
+   * @default 'min-if-zero'
+   */
+  overflowBadly?: 'min-if-zero' | 'max';
 }
 
 /** Answer of a key query (QUERY_MESSAGE). */
@@ -136,7 +142,7 @@ export class MessageStore {
   private readonly queues = new Map<string, Map<number, ConsumeQueue>>();
   private readonly topicQueueTable = new Map<string, number>();
   private readonly cqFileSize: number | undefined;
-  private readonly storeHost: string;
+  private readonly encoder: RecordEncoder;
   private readonly now: () => number;
   private readonly maxTransferBytes: number;
   private readonly maxTransferCount: number;
@@ -152,7 +158,7 @@ export class MessageStore {
     this.mode = options.mode ?? 'plain';
     this.rootDir = options.storePathRootDir;
     this.cqFileSize = options.consumeQueueFileSize;
-    this.storeHost = options.storeHost ?? '127.0.0.1:10911';
+    this.encoder = new RecordEncoder(options.storeHost ?? '127.0.0.1:10911');
     this.now = options.now ?? Date.now;
     this.maxTransferBytes = options.maxTransferBytes ?? 256 * 1024;
     this.maxTransferCount = options.maxTransferCount ?? 32;
@@ -217,12 +223,16 @@ export class MessageStore {
     advance();
     // Catch up on records written but not yet dispatched (none in the common case: skip the read-back scan then).
     if (this.reputOffset < physOffset) this.dispatchPlain(this.reputOffset, physOffset);
-    // The record just written is in hand: dispatch it without reading it back.
+    // The record just written is in hand, and so are its fields: dispatch without parsing it back. Properties given
+    // as a string (rare: copies of stored records) are split once.
     if (this.reputOffset <= physOffset) {
-      this.dispatch(physOffset, bytes);
+      const p = input.properties;
+      // SYSFLAG's transaction bits are stored as given (only the host bits are rewritten).
+      const fields = { topic: input.topic, queueId: input.queueId, queueOffset, sysFlag: input.sysFlag ?? 0, storeTimestamp };
+      this.dispatchFields(physOffset, size, fields, typeof p === 'string' ? parsePropertiesString(p) : new PropsView(p));
       this.reputOffset = physOffset + size;
     }
-    return { physOffset, queueOffset, storeTimestamp, size, offsetMsgId: offsetMsgIdOf(parseRecord(bytes)) };
+    return { physOffset, queueOffset, storeTimestamp, size, offsetMsgId: this.encoder.offsetMsgId(physOffset, input.storeHost) };
   }
 
   /**
@@ -243,7 +253,7 @@ export class MessageStore {
       storeTimestamp,
       commit: (physOffset: number): PutMessageResult => {
         patchPhysicalOffset(bytes, physOffset);
-        return { physOffset, queueOffset, storeTimestamp, size: bytes.length, offsetMsgId: offsetMsgIdOf(parseRecord(bytes)) };
+        return { physOffset, queueOffset, storeTimestamp, size: bytes.length, offsetMsgId: this.encoder.offsetMsgId(physOffset, input.storeHost) };
       },
       abort: (): void => {
         if (taken === undefined || taken !== queueOffset + 1) return;
@@ -297,10 +307,14 @@ export class MessageStore {
       minOffset,
       maxOffset,
     });
-    if (cq === undefined || maxOffset === 0) return answer('NO_MESSAGE_IN_QUEUE', 0);
-    if (offset < minOffset) return answer('OFFSET_TOO_SMALL', minOffset);
+    const correct = (to: number): number => (options.correctOffset === false ? offset : to);
+    if (cq === undefined || maxOffset === 0) return answer('NO_MESSAGE_IN_QUEUE', correct(0));
+    if (offset < minOffset) return answer('OFFSET_TOO_SMALL', correct(minOffset));
     if (offset === maxOffset) return answer('OFFSET_OVERFLOW_ONE', offset);
-    if (offset > maxOffset) return answer('OFFSET_OVERFLOW_BADLY', minOffset === 0 ? minOffset : maxOffset);
+    if (offset > maxOffset) {
+      const to = options.overflowBadly === 'max' || minOffset !== 0 ? maxOffset : 0;
+      return answer('OFFSET_OVERFLOW_BADLY', correct(to));
+    }
     const maxBytes = options.maxBytes ?? this.maxTransferBytes;
     const maxCount = Math.min(Math.max(1, maxMsgNums), this.maxTransferCount);
     const scanLimit = Math.max(16000, maxCount * 20);
@@ -478,13 +492,7 @@ export class MessageStore {
     const counts = tran === TransactionType.NOT_TYPE || tran === TransactionType.COMMIT;
     const queueOffset = counts ? (this.topicQueueTable.get(key) ?? 0) : 0;
     const storeTimestamp = input.storeTimestamp ?? this.now();
-    const bytes = encodeStoredMessage({
-      ...input,
-      queueOffset,
-      commitLogOffset: 0,
-      storeTimestamp,
-      storeHost: input.storeHost ?? this.storeHost,
-    });
+    const bytes = this.encoder.encode(input, queueOffset, storeTimestamp);
     return {
       bytes,
       queueOffset,
@@ -513,14 +521,14 @@ export class MessageStore {
     if (v.physOffset !== physOffset) {
       throw new ProtocolError(`record at ${physOffset} says PHYSICALOFFSET ${v.physOffset}`);
     }
-    const props = parsePropertiesString(v.properties);
+    this.dispatchFields(physOffset, v.totalSize, v, parsePropertiesString(v.properties));
+  }
+
+  /** Consume-queue unit and index entries of one record, from its fields. */
+  private dispatchFields(physOffset: number, size: number, v: Pick<RecordView, 'topic' | 'queueId' | 'queueOffset' | 'sysFlag' | 'storeTimestamp'>, props: PropertyLookup): void {
     const tran = v.sysFlag & 0xc;
     if (tran === TransactionType.NOT_TYPE || tran === TransactionType.COMMIT) {
-      this.consumeQueue(v.topic, v.queueId).put(v.queueOffset, {
-        physOffset,
-        size: v.totalSize,
-        tagsCode: tagsCodeOf(v.topic, props, v.storeTimestamp),
-      });
+      this.consumeQueue(v.topic, v.queueId).put(v.queueOffset, { physOffset, size, tagsCode: tagsCodeOf(v.topic, props, v.storeTimestamp) });
     }
     if (tran === TransactionType.ROLLBACK) return;
     for (const k of (props.get('KEYS') ?? '').split(' ')) if (k !== '') this.index.add(v.topic, k, physOffset, v.storeTimestamp, 'key');
@@ -553,3 +561,4 @@ export class MessageStore {
     }
   }
 }
+

@@ -163,6 +163,28 @@ export function parsePropertiesString(s: string): Map<string, string> {
   return out;
 }
 
+/** Read access to a record's properties: a `Map` from {@link parsePropertiesString}, or a {@link PropsView}. */
+export interface PropertyLookup {
+  /** The value of `name`, undefined when absent or empty. */
+  get(name: string): string | undefined;
+}
+
+/**
+ * A properties object seen as a {@link PropertyLookup} with the stored string's rules (an empty value reads as
+ * absent), so the send path can dispatch a record it just wrote without splitting its properties string again.
+ */
+export class PropsView implements PropertyLookup {
+  /** @param props - the properties the record was encoded from */
+  constructor(private readonly props: Readonly<Record<string, string>> | undefined) {}
+
+  /** The value of `name`, undefined when absent or empty. */
+  get(name: string): string | undefined {
+    const p = this.props;
+    const v = p !== undefined && Object.prototype.hasOwnProperty.call(p, name) ? p[name] : undefined;
+    return v === '' ? undefined : v;
+  }
+}
+
 /** Java `String.hashCode()` (UTF-16 code units, int32 overflow). */
 export function javaStringHashCode(s: string): number {
   let h = 0;
@@ -182,7 +204,7 @@ export const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
  * The consume-queue `tagsCode` of a record (CommitLog#checkMessageAndReturnSize): for parked delayed messages the
  * delivery time (store time + level delay), otherwise Java `hashCode()` of TAGS, or 0 without tags.
  */
-export function tagsCodeOf(topic: string, props: Map<string, string>, storeTimestamp: number): number {
+export function tagsCodeOf(topic: string, props: PropertyLookup, storeTimestamp: number): number {
   if (topic === SCHEDULE_TOPIC) {
     const level = Number(props.get('DELAY'));
     if (Number.isInteger(level) && level > 0) {

@@ -1,0 +1,103 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../../src/errors.js';
+import { encodeStoredMessage } from '../../../../src/message/stored.js';
+import { FileQueue, offsetToFileName } from '../../../../src/mock/store/file-queue.js';
+import { RecordEncoder } from '../../../../src/mock/store/record-encoder.js';
+import { parseRecord, offsetMsgIdOf } from '../../../../src/mock/store/record.js';
+import type { PutMessageInput } from '../../../../src/mock/store/types.js';
+import { cleanupDirs, tempDir } from './helpers.js';
+
+afterEach(cleanupDirs);
+
+const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe('FileQueue write-behind', () => {
+  it('serves appends from memory at once and puts them on disk in one write at the end of the turn', async () => {
+    const dir = tempDir();
+    const q = new FileQueue(dir, 1024);
+    const f = q.createFile(0);
+    const parts = Array.from({ length: 10 }, (_, i) => Buffer.alloc(30, 0x41 + i));
+    for (const p of parts) q.write(f, f.length, p);
+    const path = join(dir, offsetToFileName(0));
+    // Readable right away (disk and memory both), straddling nothing yet on disk.
+    expect(q.read(0, 300)).toEqual(Buffer.concat(parts));
+    expect(statSync(path).size).toBe(0);
+    await nextTurn();
+    expect(readFileSync(path)).toEqual(Buffer.concat(parts));
+    // A read straddling the flushed part and a new buffered tail.
+    q.write(f, f.length, Buffer.from('tail'));
+    expect(q.read(290, 14)!.toString('latin1')).toBe('J'.repeat(10) + 'tail');
+    expect(q.read(290, 15)).toBeUndefined();
+    q.close();
+    // close() flushed the tail.
+    expect(readFileSync(path).subarray(300).toString()).toBe('tail');
+    const again = new FileQueue(dir, 1024);
+    expect(again.maxOffset).toBe(304);
+    again.close();
+  });
+
+  it('flushes a finished file when the next one is created, and before a write elsewhere or a truncation', () => {
+    const dir = tempDir();
+    const q = new FileQueue(dir, 100);
+    const f0 = q.createFile(0);
+    q.write(f0, 0, Buffer.alloc(100, 1));
+    const f1 = q.createFile(100);
+    expect(readFileSync(join(dir, offsetToFileName(0))).length).toBe(100);
+    q.write(f1, 0, Buffer.alloc(40, 2));
+    q.write(f1, 10, Buffer.alloc(5, 3)); // not an append: flush, then write through
+    expect(readFileSync(join(dir, offsetToFileName(100))).subarray(8, 16)).toEqual(Buffer.from([2, 2, 3, 3, 3, 3, 3, 2]));
+    q.write(f1, 40, Buffer.alloc(20, 4));
+    q.truncateFrom(150);
+    expect(statSync(join(dir, offsetToFileName(100))).size).toBe(50);
+    expect(q.read(140, 10)).toEqual(Buffer.alloc(10, 4));
+    expect(q.read(145, 10)).toBeUndefined();
+    q.close();
+  });
+});
+
+describe('RecordEncoder', () => {
+  const host = fc.oneof(
+    fc.ipV4().map((ip) => ip),
+    fc.ipV6().map((ip) => `[${ip}]`),
+  );
+  const input = fc.record({
+    topic: fc.string({ minLength: 1, maxLength: 200 }),
+    body: fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+    flag: fc.integer({ min: -0x80000000, max: 0x7fffffff }),
+    properties: fc.oneof(fc.dictionary(fc.stringMatching(/^[A-Za-z_]{1,8}$/), fc.string({ maxLength: 20 })), fc.string({ maxLength: 40 })),
+    queueId: fc.integer({ min: 0, max: 1000 }),
+    sysFlag: fc.integer({ min: 0, max: 0xff }),
+    bornTimestamp: fc.integer({ min: 0, max: 2 ** 45 }),
+    bornHost: fc.tuple(host, fc.integer({ min: 0, max: 65535 })).map(([h, p]) => `${h}:${p}`),
+    reconsumeTimes: fc.integer({ min: 0, max: 16 }),
+    preparedTransactionOffset: fc.integer({ min: 0, max: 2 ** 40 }),
+  });
+
+  it('writes exactly the bytes encodeStoredMessage writes, and the offset message id of the stored record', () => {
+    const enc = new RecordEncoder('10.1.2.3:10911');
+    fc.assert(
+      fc.property(input, fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 0, max: 2 ** 50 }), fc.integer({ min: 0, max: 2 ** 44 }), (inp, queueOffset, phys, now) => {
+        const ours = enc.encode(inp as PutMessageInput, queueOffset, now);
+        const ref = encodeStoredMessage({ ...inp, queueOffset, commitLogOffset: 0, storeTimestamp: now, storeHost: '10.1.2.3:10911' });
+        expect(ours).toEqual(ref);
+        ours.writeUInt32BE(Math.floor(phys / 2 ** 32), 28);
+        ours.writeUInt32BE(phys >>> 0, 32);
+        expect(enc.offsetMsgId(phys)).toBe(offsetMsgIdOf(parseRecord(ours)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses what the layout cannot hold with a ValidationError', () => {
+    const enc = new RecordEncoder('127.0.0.1:10911');
+    const ok: PutMessageInput = { topic: 'T', body: Buffer.from('x'), queueId: 0, bornTimestamp: 1, bornHost: '127.0.0.1:1' };
+    expect(() => enc.encode({ ...ok, bornHost: 'nope' }, 0, 1)).toThrow(ValidationError);
+    expect(() => enc.encode({ ...ok, queueId: 2 ** 33 }, 0, 1)).toThrow(ValidationError);
+    expect(() => enc.encode({ ...ok, properties: 'x'.repeat(40_000) }, 0, 1)).toThrow(ValidationError);
+    expect(() => enc.encode(ok, 2 ** 60, 1)).toThrow(ValidationError);
+    expect(() => enc.encode({ ...ok, storeHost: 5 as unknown as string }, 0, 1)).toThrow(ValidationError);
+  });
+});
