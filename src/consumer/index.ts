@@ -5,6 +5,7 @@
  */
 export { PushConsumer, type PushConsumerEvents, type RebalanceEvent } from './push-consumer.js';
 export type { PushConsumerOptions } from './push-options.js';
+export type { OffsetMovedEvent, OffsetMoveSuspectedEvent } from './offset-move.js';
 export {
   allocateMessageQueueAveragely,
   allocateMessageQueueByCircle,
@@ -30,7 +31,8 @@ export {
   type MessageModel,
   type MessageQueue,
 } from './types.js';
-export { PullConsumer, type PullConsumerOptions } from './pull-consumer.js';
+export { PullConsumer, type PullConsumerEvents } from './pull-consumer.js';
+export type { PullConsumerOptions } from './pull-options.js';
 export { ConsumerClient, type ConsumerClientOptions } from './consumer-client.js';
 export type { ConsumeHost } from './consume-host.js';
 export type { ResolvedPushOptions } from './push-options.js';

@@ -7,63 +7,21 @@
  * @module
  */
 
+import { EventEmitter } from 'node:events';
 import { ClientStateError, ValidationError } from '../errors.js';
 import type { HeartbeatData, SubscriptionData } from '../protocol/heartbeat.js';
 import { PullSysFlag } from '../protocol/pull-message.js';
-import { allocateMessageQueueAveragely, type AllocateMessageQueueStrategy } from './allocate.js';
+import { allocateMessageQueueAveragely } from './allocate.js';
 import { Sleeper } from './consume-host.js';
 import { ConsumerClient } from './consumer-client.js';
 import { RemoteBrokerOffsetStore } from './offset-store.js';
 import { pullStep } from './pull-step.js';
 import { allocationFor } from './rebalance.js';
 import { parseSubscription } from './tag-filter.js';
-import { securedTransport, type ClientSecurityOptions } from '../client/security.js';
-import type { TransportOptions } from '../client/transport.js';
-import { queueKey, type ConsumeFromWhere, type MessageExt, type MessageQueue } from './types.js';
-
-/** Options of a lite pull consumer. ACL keys and TLS come from {@link ClientSecurityOptions}. */
-export interface PullConsumerOptions extends ClientSecurityOptions {
-  /** Consumer group (required). */
-  consumerGroup: string;
-  /** Nameserver addresses, `h:p;h:p`. @default NAMESRV_ADDR, then the address server */
-  namesrvAddr?: string;
-  /** Where a group without a stored offset starts. @default 'CONSUME_FROM_LAST_OFFSET' */
-  consumeFromWhere?: ConsumeFromWhere;
-  /** Start time for CONSUME_FROM_TIMESTAMP, ms since the epoch. @default 30 minutes before start */
-  consumeTimestamp?: number;
-  /** Commit consumed offsets periodically. @default true */
-  autoCommit?: boolean;
-  /** Auto-commit interval, ms. @default 5000 */
-  autoCommitIntervalMillis?: number;
-  /** Messages per pull and at most per `poll()`. @default 10 */
-  pullBatchSize?: number;
-  /** Stop pulling a queue while this many of its messages are buffered. @default 1000 */
-  pullThresholdForQueue?: number;
-  /** Default `poll()` timeout, ms. @default 5000 */
-  pollTimeoutMillis?: number;
-  /** Queue allocation strategy (subscribe mode). @default allocateMessageQueueAveragely */
-  allocateMessageQueueStrategy?: AllocateMessageQueueStrategy;
-  /** Rebalance interval (subscribe mode), ms. @default 20000 */
-  rebalanceInterval?: number;
-  /** Route poll interval, ms. @default 30000 */
-  pollNameServerInterval?: number;
-  /** Heartbeat interval, ms. @default 30000 */
-  heartbeatBrokerInterval?: number;
-  /** Long-polling hold, ms. @default 15000 */
-  suspendTimeoutMillis?: number;
-  /** Pause after a failed pull, ms. @default 1000 */
-  pullTimeDelayMillsWhenException?: number;
-  /** Instance name (client id part). @default 'DEFAULT' */
-  instanceName?: string;
-  /** Broker call timeout, ms. @default 3000 */
-  mqClientApiTimeout?: number;
-  /**
-   * Connection settings; the top-level `accessKey` / `secretKey` / `securityToken` and `tls` take precedence over
-   * `transport.credentials` / `transport.tls`.
-   * @default plain TCP
-   */
-  transport?: TransportOptions;
-}
+import { securedTransport } from '../client/security.js';
+import type { PullConsumerOptions } from './pull-options.js';
+import { OffsetMoveGuard, type OffsetMovedEvent, type OffsetMoveSuspectedEvent } from './offset-move.js';
+import { queueKey, type MessageExt, type MessageQueue } from './types.js';
 
 interface LiteQueue {
   mq: MessageQueue;
@@ -81,12 +39,21 @@ interface LiteQueue {
   buffered: number;
   abort: AbortController;
   brokerId: number;
+  guard: OffsetMoveGuard;
+}
+
+/** Events of {@link PullConsumer}. */
+export interface PullConsumerEvents {
+  /** A PULL_OFFSET_MOVED was obeyed (a forward move at once, a backward one after confirmation). */
+  offsetMoved: [OffsetMovedEvent];
+  /** A PULL_OFFSET_MOVED that would move a queue backwards was not obeyed (yet): the offset was kept. */
+  offsetMoveSuspected: [OffsetMoveSuspectedEvent];
 }
 
 type State = 'created' | 'running' | 'stopped';
 
 /** A lite pull consumer. */
-export class PullConsumer implements AsyncIterable<MessageExt> {
+export class PullConsumer extends EventEmitter<PullConsumerEvents> implements AsyncIterable<MessageExt> {
   private readonly o: PullConsumerOptions;
   private readonly client: ConsumerClient;
   private readonly store: RemoteBrokerOffsetStore;
@@ -103,11 +70,14 @@ export class PullConsumer implements AsyncIterable<MessageExt> {
 
   /** @param options - see {@link PullConsumerOptions} */
   constructor(options: PullConsumerOptions) {
+    super();
     if (!options || typeof options.consumerGroup !== 'string' || options.consumerGroup.trim() === '') throw new ValidationError('consumerGroup is required');
     for (const k of ['autoCommitIntervalMillis', 'pullBatchSize', 'pullThresholdForQueue', 'rebalanceInterval'] as const) {
       const v = options[k];
       if (v !== undefined && (!Number.isFinite(v) || v < 1)) throw new ValidationError(`${k} must be >= 1`);
     }
+    const rewind = options.offsetRewindConfirmMillis;
+    if (rewind !== undefined && (!Number.isFinite(rewind) || rewind < 0)) throw new ValidationError('offsetRewindConfirmMillis must be >= 0');
     this.o = options;
     this.client = new ConsumerClient({
       namesrvAddr: options.namesrvAddr,
@@ -237,12 +207,17 @@ export class PullConsumer implements AsyncIterable<MessageExt> {
       } catch {
         continue; // next rebalance (subscribe) or the next assign() call retries
       }
-      const lq: LiteQueue = { mq, pullOffset: offset, consumed: offset, committed: offset, paused: false, dropped: false, epoch: 0, buffer: [], buffered: 0, abort: new AbortController(), brokerId: 0 };
+      const lq: LiteQueue = { mq, pullOffset: offset, consumed: offset, committed: offset, paused: false, dropped: false, epoch: 0, buffer: [], buffered: 0, abort: new AbortController(), brokerId: 0, guard: this.newGuard() };
       this.queues.set(queueKey(mq), lq);
       const loop = this.pullLoop(lq);
       this.loops.add(loop);
       void loop.finally(() => this.loops.delete(loop));
     }
+  }
+
+  private newGuard(): OffsetMoveGuard {
+    const confirmMillis = this.o.offsetRewindConfirmMillis ?? 10_000;
+    return new OffsetMoveGuard({ confirmMillis, confirmPulls: confirmMillis === 0 ? 1 : 3 });
   }
 
   private async startOffset(mq: MessageQueue): Promise<number> {
@@ -294,10 +269,22 @@ export class PullConsumer implements AsyncIterable<MessageExt> {
       }
       lq.brokerId = r.suggestWhichBrokerId;
       if (r.status === 'OFFSET_ILLEGAL') {
+        const from = lq.pullOffset;
+        const verdict = lq.guard.judge(from, r.nextBeginOffset, r.brokerAddr);
+        if (verdict.kind === 'suspect') {
+          // Maybe a stale or rebuilding master (see offset-move.ts): keep the offset, refresh the route, ask again.
+          this.emit('offsetMoveSuspected', { mq: lq.mq, from, to: r.nextBeginOffset, brokerAddr: r.brokerAddr, brokerMaxOffset: r.maxOffset, confirmations: verdict.confirmations });
+          lq.brokerId = 0;
+          await this.client.routes.refresh(lq.mq.topic).catch(() => undefined);
+          await this.sleeper.sleep(lq.guard.retryDelay());
+          continue;
+        }
         lq.pullOffset = r.nextBeginOffset;
         if (lq.buffered === 0) lq.consumed = r.nextBeginOffset;
+        this.emit('offsetMoved', { mq: lq.mq, from, to: r.nextBeginOffset, backward: r.nextBeginOffset < from, brokerAddr: r.brokerAddr, confirmations: verdict.confirmations });
         continue;
       }
+      lq.guard.clear();
       lq.pullOffset = r.nextBeginOffset;
       if (r.msgs.length > 0 || lq.buffer.length > 0) {
         lq.buffer.push({ msgs: r.msgs, next: r.nextBeginOffset });

@@ -55,6 +55,8 @@ export type PullStepResult =
       suggestWhichBrokerId: number;
       /** The address pulled from. */
       brokerAddr: string;
+      /** The queue's max offset according to that broker. */
+      maxOffset: number;
     }
   | {
       kind: 'error';
@@ -111,6 +113,7 @@ export async function pullStep(p: PullStepInput): Promise<PullStepResult> {
       nextBeginOffset: res.nextBeginOffset,
       suggestWhichBrokerId: res.suggestWhichBrokerId,
       brokerAddr: found.brokerAddr,
+      maxOffset: res.maxOffset,
     };
   } catch (error) {
     // A dead or demoted broker: look the route up again so the next pull finds the new leader.

@@ -19,10 +19,11 @@ import { defaultOffsetStoreDir, LocalFileOffsetStore, RemoteBrokerOffsetStore, t
 import { ProcessQueue } from './process-queue.js';
 import { installPushHandlers } from './push-handlers.js';
 import { resolvePushOptions, type PushConsumerOptions, type ResolvedPushOptions } from './push-options.js';
-import { pullStep } from './pull-step.js';
+import type { OffsetMovedEvent, OffsetMoveSuspectedEvent } from './offset-move.js';
+import { newQueueState, runPushPullLoop, type PushPullHost, type PushQueueState } from './push-pull.js';
 import { allocationFor } from './rebalance.js';
 import { parseSubscription } from './tag-filter.js';
-import { queueKey, retryTopicOf, type AsyncMessageListener, type ListenerOptions, type MessageListener, type MessageQueue, type SyncMessageListener } from './types.js';
+import { queueKey, retryTopicOf, type AsyncMessageListener, type ListenerOptions, type MessageExt, type MessageListener, type MessageQueue, type SyncMessageListener } from './types.js';
 
 /** Payload of the `rebalance` event. */
 export interface RebalanceEvent {
@@ -38,19 +39,18 @@ export interface RebalanceEvent {
 export interface PushConsumerEvents {
   /** The owned queues of a topic changed. */
   rebalance: [RebalanceEvent];
+  /** A PULL_OFFSET_MOVED was obeyed (a forward move at once, a backward one after confirmation). */
+  offsetMoved: [OffsetMovedEvent];
+  /** A PULL_OFFSET_MOVED that would move a queue backwards was not obeyed (yet): the offset was kept. */
+  offsetMoveSuspected: [OffsetMoveSuspectedEvent];
 }
 
-interface QueueState {
-  pq: ProcessQueue;
-  abort: AbortController;
-  brokerId: number;
-  brokerAddr?: string;
-}
+type QueueState = PushQueueState;
 
 type State = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 /** A push consumer. */
-export class PushConsumer extends EventEmitter<PushConsumerEvents> implements ConsumeHost {
+export class PushConsumer extends EventEmitter<PushConsumerEvents> implements ConsumeHost, PushPullHost {
   /** Resolved options. */
   readonly settings: ResolvedPushOptions;
   /** Wire calls (created at construction; connects on start). */
@@ -281,7 +281,12 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Co
     if (incomplete && this.state === 'running' && !this.quickRebalance) {
       this.quickRebalance = setTimeout(() => {
         this.quickRebalance = undefined;
-        void this.rebalanceNow();
+        // An empty member list usually means a broker restarted and does not know us until the next heartbeat
+        // (30 s by default): introduce ourselves first.
+        void this.client
+          .sendHeartbeat()
+          .catch(() => undefined)
+          .then(() => this.rebalanceNow());
       }, Math.min(1000, s.rebalanceInterval));
     }
   }
@@ -318,9 +323,9 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Co
         pq.lastLockTimestamp = Date.now();
       }
       this.offsetStore.update(mq, offset, false);
-      const st: QueueState = { pq, abort: new AbortController(), brokerId: 0 };
+      const st = newQueueState(pq, this.settings);
       this.table.set(queueKey(mq), st);
-      const loop = this.pullLoop(st);
+      const loop = runPushPullLoop(this, st);
       this.pullLoops.add(loop);
       void loop.finally(() => this.pullLoops.delete(loop));
       added.push(mq);
@@ -396,62 +401,36 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Co
     }
   }
 
-  private async pullLoop(st: QueueState): Promise<void> {
-    const { pq } = st;
-    const s = this.settings;
-    const clustering = s.messageModel === 'CLUSTERING';
-    while (this.state === 'running' && !pq.dropped) {
-      if (pq.count > s.pullThresholdForQueue || pq.size > s.pullThresholdSizeForQueue * 1024 * 1024) {
-        await this.sleeper.sleep(50);
-        continue;
-      }
-      if (this.orderly && clustering && !pq.locked) {
-        await this.sleeper.sleep(100);
-        continue;
-      }
-      const sub = this.subs.get(pq.mq.topic);
-      if (!sub) return;
-      const r = await pullStep({
-        client: this.client,
-        group: s.consumerGroup,
-        mq: pq.mq,
-        sub,
-        offset: pq.nextOffset,
-        maxMsgNums: s.pullBatchSize,
-        brokerId: st.brokerId,
-        commitOffset: clustering ? this.offsetStore.readMemory(pq.mq) : 0,
-        suspendTimeoutMillis: s.suspendTimeoutMillis,
-        signal: st.abort.signal,
-      });
-      if (pq.dropped || this.state !== 'running') return;
-      pq.lastPullTimestamp = Date.now();
-      if (r.kind === 'error') {
-        st.brokerId = 0;
-        if (r.subscriptionLost) void this.client.sendHeartbeat();
-        await this.sleeper.sleep(s.pullTimeDelayMillsWhenException);
-        continue;
-      }
-      st.brokerId = r.suggestWhichBrokerId;
-      st.brokerAddr = r.brokerAddr;
-      if (r.status === 'OFFSET_ILLEGAL') {
-        // The offset is gone (or beyond the end): restart the queue at the broker's suggestion, persisted first.
-        this.table.delete(queueKey(pq.mq));
-        pq.dropped = true;
-        this.offsetStore.update(pq.mq, r.nextBeginOffset, false);
-        await this.offsetStore.persistAll([pq.mq], false);
-        void this.rebalanceNow();
-        return;
-      }
-      if (r.msgs.length > 0) {
-        const added = pq.put(r.msgs, r.nextBeginOffset);
-        if (this.orderlySvc) this.orderlySvc.submit(pq);
-        else this.concurrent?.submit(pq, added);
-      } else {
-        pq.advance(r.nextBeginOffset);
-        // Nothing in flight: everything below the frontier is done or filtered out, so that is committable.
-        if (pq.count === 0) this.offsetStore.update(pq.mq, pq.nextOffset, true);
-      }
-    }
+  /** {@inheritDoc PushPullHost.subscriptionOf} @internal */
+  subscriptionOf(topic: string): SubscriptionData | undefined {
+    return this.subs.get(topic);
+  }
+
+  /** {@inheritDoc PushPullHost.sleep} @internal */
+  sleep(ms: number): Promise<void> {
+    return this.sleeper.sleep(ms);
+  }
+
+  /** {@inheritDoc PushPullHost.deliver} @internal */
+  deliver(pq: ProcessQueue, added: MessageExt[]): void {
+    if (this.orderlySvc) this.orderlySvc.submit(pq);
+    else this.concurrent?.submit(pq, added);
+  }
+
+  /** {@inheritDoc PushPullHost.offsetMoved} @internal */
+  async offsetMoved(st: QueueState, event: OffsetMovedEvent): Promise<void> {
+    // The offset is gone (or the queue was truncated): restart the queue where the broker says, persisted first.
+    this.table.delete(queueKey(st.pq.mq));
+    st.pq.dropped = true;
+    this.offsetStore.update(st.pq.mq, event.to, false);
+    await this.offsetStore.persistAll([st.pq.mq], false);
+    this.emit('offsetMoved', event);
+    void this.rebalanceNow();
+  }
+
+  /** {@inheritDoc PushPullHost.offsetMoveSuspected} @internal */
+  offsetMoveSuspected(event: OffsetMoveSuspectedEvent): void {
+    this.emit('offsetMoveSuspected', event);
   }
 
   /**

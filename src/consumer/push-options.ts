@@ -51,6 +51,14 @@ export interface PushConsumerOptions extends ClientSecurityOptions {
   suspendTimeoutMillis?: number;
   /** Pause after a failed pull, ms. @default 1000 */
   pullTimeDelayMillsWhenException?: number;
+  /**
+   * A PULL_OFFSET_MOVED that would move a queue *backwards* (a broker whose queue is shorter than our offset: a stale
+   * or rebuilding master, or a truly truncated queue) is obeyed only after the same broker has kept saying so for this
+   * long (and at least 3 pulls); meanwhile the route is refreshed and the offset kept. Forward moves are obeyed at
+   * once. 0 obeys at once, like the Java client. ms.
+   * @default 10000
+   */
+  offsetRewindConfirmMillis?: number;
   /** Orderly: pause before retrying a failed message locally, ms. @default 1000 */
   suspendCurrentQueueTimeMillis?: number;
   /** Orderly: queue lock renewal interval, ms. @default 20000 */
@@ -122,6 +130,7 @@ export function resolvePushOptions(o: PushConsumerOptions): ResolvedPushOptions 
     offsetStoreDir: o.offsetStoreDir,
     suspendTimeoutMillis: positive('suspendTimeoutMillis', o.suspendTimeoutMillis, 15_000, 0),
     pullTimeDelayMillsWhenException: positive('pullTimeDelayMillsWhenException', o.pullTimeDelayMillsWhenException, 1000, 0),
+    offsetRewindConfirmMillis: positive('offsetRewindConfirmMillis', o.offsetRewindConfirmMillis, 10_000, 0),
     suspendCurrentQueueTimeMillis: positive('suspendCurrentQueueTimeMillis', o.suspendCurrentQueueTimeMillis, 1000, 0),
     lockInterval: positive('lockInterval', o.lockInterval, 20_000, 10),
     localRetryDelayMillis: positive('localRetryDelayMillis', o.localRetryDelayMillis, 5000, 0),

@@ -89,6 +89,12 @@ export interface MockBrokerOptions {
    */
   slaveReadEnable?: boolean;
   /**
+   * Let a slave correct out-of-range pull offsets (PULL_OFFSET_MOVED) like a master; otherwise it answers
+   * PULL_RETRY_IMMEDIATELY and keeps the consumer's offset (MessageStoreConfig.offsetCheckInSlave).
+   * @default false
+   */
+  offsetCheckInSlave?: boolean;
+  /**
    * Hold pulls that find nothing (long polling); otherwise hold them 1 s (short polling).
    * @default true
    */

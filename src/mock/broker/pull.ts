@@ -66,17 +66,26 @@ export async function processPull(broker: MockBroker, req: RemotingCommand, allo
       return createResponse(req, ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest");
     }
   }
+  const slave = broker.role === 'SLAVE';
+  const offsetCheckInSlave = broker.options.offsetCheckInSlave ?? false;
   const found = broker.store.getMessages(h.topic, h.queueId, h.queueOffset, h.maxMsgNums, {
     maxBytes: h.maxMsgBytes,
     matchTagsCode: (code) => matchesTagsCode(sub, code),
+    correctOffset: !slave || offsetCheckInSlave,
+    overflowBadly: broker.brokerVersion === '5' ? 'max' : 'min-if-zero',
   });
   let status = mapStatus(found.status, h.queueOffset);
   let suggest = 0;
-  if (broker.role === 'SLAVE' && !slaveRead) {
+  if (slave && !slaveRead) {
     // PullMessageProcessor: a slave without slaveReadEnable answers "retry now, from the master".
     status = 'NO_MATCHED_MSG';
-  } else if (broker.role === 'SLAVE') {
+  } else if (slave) {
     suggest = broker.brokerId;
+  }
+  if (status === 'OFFSET_ILLEGAL' && slave && !offsetCheckInSlave) {
+    // A (possibly lagging) slave must not move anyone's offset: PULL_RETRY_IMMEDIATELY, pull from the master.
+    status = 'NO_MATCHED_MSG';
+    suggest = 0;
   }
   const suspend = (h.sysFlag & PullSysFlag.SUSPEND) !== 0;
   if ((h.sysFlag & PullSysFlag.COMMIT_OFFSET) !== 0 && allowSuspend && broker.role !== 'SLAVE' && h.commitOffset >= 0) {
