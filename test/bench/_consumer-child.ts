@@ -2,7 +2,7 @@
  * Our PushConsumer's side of the consumer bench, run in a child process by test/bench/consumer.ts (the mirror of
  * test/interop-peers/ali-ons-consumer-bench.cjs: same inputs, same outputs). Subscribes to the backlog topic
  * RMQ_TOPIC (RMQ_COUNT stored messages, bodies `<send ms>|<index>|pad`) and the empty live topic RMQ_LIVE_TOPIC as
- * group RMQ_GROUP from the first offset. Prints {event:'drained', ms, handled, duplicates} once every backlog index
+ * group RMQ_GROUP from the first offset. Prints {event:'drained', ms, cpuUs, handled, duplicates} once every backlog index
  * was handled (ms from just before start()), then — while the parent sends RMQ_LIVE messages to the live topic —
  * {event:'done', live, p50, p99} (send→handler latency, ms) and exits.
  */
@@ -53,9 +53,11 @@ try {
     }
   });
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await consumer.start();
   await drainedP;
-  emit({ event: 'drained', ms: performance.now() - t0, handled, duplicates: handled - unique });
+  const cpu = process.cpuUsage(cpu0);
+  emit({ event: 'drained', ms: performance.now() - t0, cpuUs: cpu.user + cpu.system, handled, duplicates: handled - unique });
   await liveP;
   latencies.sort((a, b) => a - b);
   emit({ event: 'done', live: latencies.length, p50: pct(latencies, 50), p99: pct(latencies, 99) });

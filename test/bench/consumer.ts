@@ -33,6 +33,10 @@ interface RunFigures {
   perSecond: number;
   /** Backlog messages handled more than once. */
   duplicates: number;
+  /** Consumer process CPU (user + system) per backlog message during the drain, µs. */
+  clientCpuUs: number;
+  /** Mock (this process) CPU per backlog message during the drain, µs. */
+  mockCpuUs: number;
   /** Live send→handler p50, ms. */
   p50: number;
   /** Live send→handler p99, ms. */
@@ -57,18 +61,33 @@ async function run(who: 'ours' | 'ali-ons', cluster: MockCluster, producer: Prod
   const liveTopic = `BENCH_LIVE_${tag}`;
   await cluster.createTopic(liveTopic, { queues: 8 });
   let liveSend: Promise<void> | undefined;
+  // The mock runs in this process: its CPU from the child's spawn to `drained` is what serving the drain cost.
+  const mockCpu0 = process.cpuUsage();
+  let mockCpuUs = NaN;
   const events: ChildEvent[] = await runChild({
     script: who === 'ours' ? 'ours:_consumer-child.ts' : 'peer:ali-ons-consumer-bench.cjs',
     env: { RMQ_NAMESRV: cluster.namesrvAddr, RMQ_TOPIC: BACKLOG, RMQ_LIVE_TOPIC: liveTopic, RMQ_GROUP: `BENCH_GROUP_${tag}`, RMQ_COUNT: String(COUNT), RMQ_LIVE: String(LIVE) },
     // The live phase starts once the backlog is drained, so it never competes with the drain.
     onEvent: (e) => {
+      if (e.event === 'drained') {
+        const c = process.cpuUsage(mockCpu0);
+        mockCpuUs = c.user + c.system;
+      }
       if (e.event === 'drained') liveSend = send(producer, liveTopic, LIVE, 16);
     },
   });
   await liveSend;
-  const d = events.find((e) => e.event === 'drained') as ChildEvent & { ms: number; handled: number; duplicates: number };
+  const d = events.find((e) => e.event === 'drained') as ChildEvent & { ms: number; cpuUs: number; handled: number; duplicates: number };
   const l = events.find((e) => e.event === 'done') as ChildEvent & { p50: number; p99: number };
-  return { seconds: d.ms / 1000, perSecond: COUNT / (d.ms / 1000), duplicates: d.duplicates, p50: l.p50, p99: l.p99 };
+  return {
+    seconds: d.ms / 1000,
+    perSecond: COUNT / (d.ms / 1000),
+    duplicates: d.duplicates,
+    clientCpuUs: d.cpuUs / COUNT,
+    mockCpuUs: mockCpuUs / COUNT,
+    p50: l.p50,
+    p99: l.p99,
+  };
 }
 
 function print(ours: RunFigures[], ali: RunFigures[]): void {
@@ -77,6 +96,8 @@ function print(ours: RunFigures[], ali: RunFigures[]): void {
   const runs = (label: string) => ours.map((_, i) => `${label} ${i + 1}`.padStart(w)).join('');
   console.log(`one single-broker mock; backlog of ${COUNT} × ${BODY} B messages on 8 queues, drained by a fresh group from the first offset;`);
   console.log(`live: ${LIVE} sends (16 in flight) after the drain; each client in its own process; runs alternate ours → ali-ons → ours → ali-ons`);
+  console.log('settings (both): pullBatchSize 32, pullThresholdForQueue 1000, CONSUME_FROM_FIRST_OFFSET; handler parses index from the body head;');
+  console.log('  ours consumeThreadMax 64, ali-ons parallelConsumeLimit 32; CPU = process.cpuUsage (user+system) over the drain ÷ messages');
   console.log(`  ${''.padEnd(30)}${runs('ours')}${runs('ali-ons')}  ${'ours vs ali-ons'.padStart(15)}  target`);
   const row = (label: string, f: (r: RunFigures) => number, digits: number, better: 'higher' | 'lower' | 'none', target?: number): void => {
     const o = mean(ours.map(f));
@@ -89,6 +110,8 @@ function print(ours: RunFigures[], ali: RunFigures[]): void {
   row('drain msg/s (end to end)', (r) => r.perSecond, 0, 'higher', TARGET);
   row('drain time (s)', (r) => r.seconds, 2, 'lower');
   row('duplicates in the drain', (r) => r.duplicates, 0, 'none');
+  row('consumer CPU µs/msg (drain)', (r) => r.clientCpuUs, 1, 'lower');
+  row('mock CPU µs/msg (drain)', (r) => r.mockCpuUs, 1, 'lower');
   row('live send→handler p50 (ms)', (r) => r.p50, 0, 'lower');
   row('live send→handler p99 (ms)', (r) => r.p99, 0, 'lower');
   console.log('  (ratio: ours ÷ ali-ons for throughput, ali-ons ÷ ours for times, from the means; > 1 = ours better)');
@@ -111,7 +134,7 @@ export default async function main(): Promise<void> {
         list.push(
           await run(who, cluster, producer, round).catch((err: Error) => {
             crashes.push(`${who} run ${round}: ${err.message}`);
-            return { seconds: NaN, perSecond: NaN, duplicates: NaN, p50: NaN, p99: NaN };
+            return { seconds: NaN, perSecond: NaN, duplicates: NaN, clientCpuUs: NaN, mockCpuUs: NaN, p50: NaN, p99: NaN };
           }),
         );
       }

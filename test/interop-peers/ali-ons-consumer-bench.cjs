@@ -37,6 +37,7 @@ function pct(sorted, p) {
   const drainedP = new Promise((r) => (drained = r));
   const liveP = new Promise((r) => (liveDone = r));
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const consumer = new Consumer({
     nameSrv: env.RMQ_NAMESRV,
     httpclient: {},
@@ -64,7 +65,8 @@ function pct(sorted, p) {
   });
   await consumer.ready();
   await drainedP;
-  out({ event: 'drained', ms: performance.now() - t0, handled, duplicates: handled - unique });
+  const cpu = process.cpuUsage(cpu0);
+  out({ event: 'drained', ms: performance.now() - t0, cpuUs: cpu.user + cpu.system, handled, duplicates: handled - unique });
   await liveP;
   latencies.sort((a, b) => a - b);
   out({ event: 'done', live: latencies.length, p50: pct(latencies, 50), p99: pct(latencies, 99) });
