@@ -4,7 +4,8 @@
  *   accepts the next request in that term;
  * - a candidate raises its term only after a round a quorum answered and it still lost (WAIT_TO_VOTE_NEXT), and
  *   re-votes in the same term otherwise, waiting an extra 3 heartbeats (6 s) when a voter reports a leader;
- * - a leader heartbeats every 2 s and steps down to CANDIDATE in the same term after > 6 s without a quorum;
+ * - a leader heartbeats every 2 s and steps down to CANDIDATE in the same term after > 6 s without a quorum; a
+ *   higher term reported by a peer only matters when the round had no quorum of successes (sendHeartbeats order);
  * - a follower becomes a candidate after > 6 s without a heartbeat, checking from 4 s.
  * @module
  * @internal
@@ -172,14 +173,17 @@ export class Elector {
     }
     await latch;
     if (!(await n.sleep(n.ms(10), this.epoch))) return;
-    if (maxTerm > term) {
-      this.changeRoleToCandidate(maxTerm);
-      return;
-    }
+    // DLedger's order: a quorum of successes keeps the leadership even when a minority peer reports a higher term.
+    // That peer is a candidate whose term ran ahead (e.g. it raised it once more while cut off) but whose log is
+    // behind, so it can never win; stepping down for it would only re-elect this node in the same term (its last
+    // vote round PASSED, so it re-votes without a new term) and repeat the step-down at the next heartbeat: a
+    // LEADER/CANDIDATE flap every few ms during which nothing commits and the broker never becomes master.
     if (this.isQuorum(succ)) {
       this.lastSuccHeartBeatTime = n.now();
     } else if (this.isQuorum(succ + notReady)) {
       this.lastSendHeartBeatTime = -Infinity;
+    } else if (maxTerm > term) {
+      this.changeRoleToCandidate(maxTerm);
     } else if (inconsistentLeader) {
       this.changeRoleToCandidate(term);
     } else if (n.now() - this.lastSuccHeartBeatTime > n.ms(MAX_HEARTBEAT_LEAK * HEARTBEAT_MS)) {
