@@ -168,6 +168,13 @@ export class EntryPusher {
         () => undefined, // lost: re-pushed by the 1 s check below
       );
     };
+    // doCheckAppendResponse: the entry right after the peer's watermark, unanswered for > maxPushTimeOutMs, was lost
+    // (a cut link, an isolated or restarted peer): push it again.
+    const checkAppendResponse = (): void => {
+      const wm = this.watermarks.get(peer) ?? -1;
+      const t = sentAt.get(wm + 1);
+      if (t !== undefined && h.now() - t > h.ms(1000)) appendInner(wm + 1);
+    };
     while (live()) {
       try {
         if (st.type === 'COMPARE') {
@@ -180,9 +187,7 @@ export class EntryPusher {
                 st.lastCommitPush = h.now();
                 this.push(peer, term, 'COMMIT', undefined).catch(() => undefined);
               }
-              const wm = this.watermarks.get(peer) ?? -1;
-              const t = sentAt.get(wm + 1);
-              if (t !== undefined && h.now() - t > h.ms(1000)) appendInner(wm + 1); // maxPushTimeOutMs
+              checkAppendResponse();
               break;
             }
             if (sentAt.size >= DISPATCHER_MAX_PENDING || h.now() - st.lastLeakCheck > h.ms(1000)) {
@@ -190,7 +195,12 @@ export class EntryPusher {
               for (const i of sentAt.keys()) if (i < wm) sentAt.delete(i);
               st.lastLeakCheck = h.now();
             }
-            if (sentAt.size >= DISPATCHER_MAX_PENDING) break;
+            if (sentAt.size >= DISPATCHER_MAX_PENDING) {
+              // As DLedger: a full window still re-pushes the lost entry, or a follower that missed pushes under
+              // steady load would never catch up (only when appends stop would the idle branch above retry).
+              checkAppendResponse();
+              break;
+            }
             appendInner(st.writeIndex++);
           }
         }
