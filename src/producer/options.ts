@@ -84,6 +84,27 @@ export interface ProducerOptions extends ClientSecurityOptions {
   transport?: TransportOptions;
   /** Client IP in the client id. @default the first non-loopback IPv4 address */
   clientIP?: string;
+  /**
+   * Auto batching (Java 5.x `autoBatch`): single sends to the same topic are held for up to `batchMaxDelayMs` (or
+   * until their bodies pass `batchMaxBytes`) and sent as one SEND_BATCH_MESSAGE; each caller still gets its own
+   * `SendResult` (own msgId, own offsetMsgId, queueOffset = the batch's first + its index) or the batch's error.
+   * A held message keeps its `maxInflight` slot, and a group is sent at once when every slot is held. Sent alone as
+   * usual: batches given as arrays, oneway sends, sends with `queue` / `selector` / `shardingKey`, `signal` or
+   * `timeoutMs`, delayed and timer messages, compressed bodies (at least `compressMsgBodyOverHowmuch`), and
+   * anything past `totalBatchMaxBytes`. A held message's `sendMsgTimeout` starts when its batch is sent, so it may
+   * wait `batchMaxDelayMs` longer than a direct send.
+   * @default false
+   */
+  autoBatch?: boolean;
+  /** Auto batching: longest time a message is held for its batch, in ms (1..30000). @default 10 */
+  batchMaxDelayMs?: number;
+  /** Auto batching: a batch is sent once its bodies add up to more than this many bytes (1..2 MiB). @default 32768 */
+  batchMaxBytes?: number;
+  /**
+   * Auto batching: bodies held by every batch not yet answered, at most, in bytes; past it messages are sent alone.
+   * @default 33554432 (32 MiB)
+   */
+  totalBatchMaxBytes?: number;
 }
 
 /** Picks a queue for an ordered send, as Java's `MessageQueueSelector`. */
@@ -182,5 +203,9 @@ export function resolveOptions(o: ProducerOptions): ResolvedProducerOptions {
     fastRoutePollWindowMs: o.fastRoutePollWindowMs ?? 30_000,
     defaultTopicQueueNums: o.defaultTopicQueueNums ?? 4,
     mqClientApiTimeout: o.mqClientApiTimeout ?? 3000,
+    autoBatch: o.autoBatch ?? false,
+    batchMaxDelayMs: o.batchMaxDelayMs ?? 10,
+    batchMaxBytes: o.batchMaxBytes ?? 32 * 1024,
+    totalBatchMaxBytes: o.totalBatchMaxBytes ?? 32 * 1024 * 1024,
   };
 }

@@ -24,7 +24,6 @@ import type { TransportOptions } from '../client/transport.js';
 import type { MessageQueue, TopicPublishInfo } from '../client/topic-publish-info.js';
 import { MessageConst } from '../message/constants.js';
 import { encodeProperties } from '../message/properties.js';
-import { encodeSendMessageRequest } from '../protocol/send-message.js';
 import { recordSend } from '../telemetry/metrics.js';
 import { Attr } from '../telemetry/names.js';
 import { contextWithSpan, endSendSpan, injectTraceContext, startSendSpan } from '../telemetry/tracing.js';
@@ -42,7 +41,9 @@ import {
 import { orderedQueues, pickerFor } from './ordered.js';
 import { RouteWatch } from './route-watch.js';
 import { SendLimiter } from './limiter.js';
-import { runSend, type SendDeps, type SendRetryEvent } from './send.js';
+import type { SendDeps, SendRetryEvent } from './send.js';
+import { sendOnWire, type WireContext, type WireSend } from './wire.js';
+import { ProduceAccumulator } from './accumulator.js';
 import { checkPropertiesLength, prepareMessage, validateProducerOptions, withNamespace, type PrepareLimits } from './validate.js';
 
 /** Payload of the producer's `leaderChange` event. */
@@ -117,7 +118,9 @@ export class Producer extends EventEmitter<ProducerEvents> {
   private routes: RouteManager | undefined;
   private watch: RouteWatch | undefined;
   private heartbeat: HeartbeatService | undefined;
-  private deps: SendDeps | undefined;
+  private wire: WireContext | undefined;
+  /** Auto batching (undefined unless `autoBatch`). */
+  private accumulator: ProduceAccumulator | undefined;
   private _state: ProducerState = 'CREATED';
   private stopping: Promise<void> | undefined;
 
@@ -182,7 +185,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
         { clientId: this.clientId, producerGroup: this.group, intervalMs: o.heartbeatBrokerInterval, timeoutMs: o.mqClientApiTimeout },
       );
       this.wireRouteEvents(routes);
-      this.deps = {
+      const deps: SendDeps = {
         getPublishInfo: (t) => routes.getPublishInfo(t),
         cachedPublishInfo: (t) => routes.cachedPublishInfo(t),
         refresh: (t) => routes.refresh(t),
@@ -194,6 +197,18 @@ export class Producer extends EventEmitter<ProducerEvents> {
         onRouteSuspect: (topic, brokerName, addr) => this.watch?.watch(topic, brokerName, addr),
         onStored: (topic, brokerName) => this.watch?.resolved(topic, brokerName),
       };
+      const wire: WireContext = {
+        deps,
+        group: this.group,
+        defaultTopicQueueNums: o.defaultTopicQueueNums,
+        retryNotStoreOK: o.retryAnotherBrokerWhenNotStoreOK,
+        stopped: this.stopped,
+      };
+      this.wire = wire;
+      if (o.autoBatch) {
+        const limits = { batchMaxDelayMs: o.batchMaxDelayMs, batchMaxBytes: o.batchMaxBytes, totalBatchMaxBytes: o.totalBatchMaxBytes, maxMessageSize: o.maxMessageSize, budgetMs: o.sendMsgTimeout };
+        this.accumulator = new ProduceAccumulator(limits, (s) => sendOnWire(wire, s));
+      }
       routes.start();
       this.heartbeat.start();
       this._state = 'RUNNING';
@@ -299,6 +314,8 @@ export class Producer extends EventEmitter<ProducerEvents> {
     const wasRunning = this._state === 'RUNNING';
     this._state = 'STOPPING';
     if (wasRunning) {
+      // Held messages go out now instead of at their batch timers.
+      this.accumulator?.flushAll();
       await waitOrTimeout(this.limiter.onIdle(), this.options.shutdownTimeoutMs);
       const reason = new ClientStateError('the producer was shut down while the send was in flight');
       this.stopReason = reason;
@@ -384,70 +401,35 @@ export class Producer extends EventEmitter<ProducerEvents> {
       shardingKey: options.shardingKey,
       batchCount: batch ? batch.items.length : undefined,
     });
-    let outcomeAddr: string | undefined;
-    let outcomeBroker: string | undefined;
-    let retriesMade = 0;
     try {
       if (span) {
         const ctx = contextWithSpan(span);
         for (const m of batch ? batch.items : [first]) injectTraceContext(m.properties, ctx);
       }
-      const body = batch ? encodeBatch(batch, o.maxMessageSize) : first.body;
-      const propsText = batch ? encodeProperties(batch.properties) : checkPropertiesLength(first.properties);
-      const sysFlag = batch ? 0 : first.sysFlag;
-      const flag = batch ? 0 : first.flag;
-
+      // Without a span the properties are final: prepareMessage already encoded (and length-checked) them.
+      const propsText = batch ? encodeProperties(batch.properties) : span ? checkPropertiesLength(first.properties) : first.propertiesText;
+      const signal = options.signal;
+      // Auto batching takes plain single sends only (see ProducerOptions.autoBatch).
+      const batchable =
+        this.accumulator !== undefined && !batch && !oneway && ordered === 0 && signal === undefined && options.timeoutMs === undefined &&
+        first.sysFlag === 0 && first.delayTimeLevel === undefined && first.deliverTimeMs === undefined && !topic.startsWith('%RETRY%');
+      const wire: WireSend = {
+        topic,
+        msgId,
+        body: batch ? encodeBatch(batch, o.maxMessageSize) : first.body,
+        properties: propsText,
+        sysFlag: batch ? 0 : first.sysFlag,
+        flag: batch ? 0 : first.flag,
+        batch: batch !== undefined,
+        budgetMs: options.timeoutMs ?? o.sendMsgTimeout,
+        retries,
+        oneway,
+        signal,
+      };
       const picker = pickerFor(options, input as MessageInput);
+      if (picker) wire.pick = (info: TopicPublishInfo) => picker(orderedQueues(info));
       // The caller's signal (if any) goes straight to the send loop and the connection; shutdown does not need a
       // signal of its own (see inflightSends), so the common send allocates no AbortController and no listener.
-      const signal = options.signal;
-      const deps = this.deps as SendDeps;
-      const task = async (): Promise<SendResult> => {
-        const out = await runSend(deps, {
-          topic,
-          msgId,
-          budgetMs: options.timeoutMs ?? o.sendMsgTimeout,
-          maxAttempts: 1 + retries,
-          retryNotStoreOK: o.retryAnotherBrokerWhenNotStoreOK,
-          oneway,
-          signal,
-          stopped: this.stopped,
-          pick: picker ? (info: TopicPublishInfo) => picker(orderedQueues(info)) : undefined,
-          build: (mq) =>
-            encodeSendMessageRequest(
-              {
-                producerGroup: this.group,
-                topic,
-                defaultTopic: 'TBW102',
-                defaultTopicQueueNums: o.defaultTopicQueueNums,
-                queueId: mq.queueId,
-                sysFlag,
-                bornTimestamp: Date.now(),
-                flag,
-                properties: propsText,
-                reconsumeTimes: 0,
-                unitMode: false,
-                batch: batch !== undefined,
-                brokerName: mq.brokerName,
-              },
-              body,
-              { oneway },
-            ),
-        });
-        outcomeAddr = out.addr;
-        outcomeBroker = out.mq.brokerName;
-        retriesMade = out.attempts - 1;
-        const r = out.result;
-        return {
-          status: r?.status ?? 'SEND_OK',
-          msgId,
-          offsetMsgId: r?.offsetMsgId ?? '',
-          messageQueue: { topic: out.mq.topic, brokerName: out.mq.brokerName, queueId: r?.queueId ?? out.mq.queueId },
-          queueOffset: r?.queueOffset ?? -1,
-          attempts: out.attempts,
-          brokerAddr: out.addr,
-        };
-      };
       const entry: InflightSend = { reject: noop, holds: false, done: false };
       let result: SendResult;
       try {
@@ -457,7 +439,10 @@ export class Producer extends EventEmitter<ProducerEvents> {
           const go = (): void => {
             entry.holds = true;
             if (this.stopReason) reject(this.stopReason);
-            else task().then(resolve, reject);
+            else if (batchable && this.accumulator?.add(first, propsText, retries, resolve, reject)) {
+              // Every slot is held: nothing more can join a batch until one is answered, so waiting is useless.
+              if (this.limiter.pending >= o.maxInflight) this.accumulator.flushAll();
+            } else sendOnWire(this.wire as WireContext, wire).then((w) => resolve(w.result), reject);
           };
           const wait = this.limiter.enter(signal);
           if (wait === undefined) go();
@@ -476,12 +461,15 @@ export class Producer extends EventEmitter<ProducerEvents> {
         this.inflightSends.delete(entry);
         if (entry.holds) this.limiter.leave();
       }
-      if (span) endSendSpan(span, { retries: retriesMade, brokerAddr: outcomeAddr, brokerName: outcomeBroker, queueId: result.messageQueue.queueId, status: result.status });
+      if (span) {
+        const r = result;
+        endSendSpan(span, { retries: r.attempts - 1, brokerAddr: r.brokerAddr, brokerName: r.messageQueue.brokerName, queueId: r.messageQueue.queueId, status: r.status });
+      }
       recordSend('success', Date.now() - started, { [Attr.SYSTEM]: 'rocketmq', [Attr.DESTINATION]: topic }, batch?.items.length ?? 1);
       return result;
     } catch (err) {
       const e = err instanceof RocketMQError ? err : normalizeAbort(err, options.signal);
-      if (span) endSendSpan(span, { retries: retriesMade, brokerAddr: outcomeAddr, brokerName: outcomeBroker, error: e });
+      if (span) endSendSpan(span, { retries: 0, error: e });
       recordSend('failure', Date.now() - started, { [Attr.SYSTEM]: 'rocketmq', [Attr.DESTINATION]: topic, [Attr.ERROR_TYPE]: e.code }, batch?.items.length ?? 1);
       throw e;
     }

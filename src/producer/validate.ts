@@ -73,6 +73,14 @@ export function validateProducerOptions(o: ProducerOptions): void {
   positiveInt('fastRoutePollWindowMs', o.fastRoutePollWindowMs, 0);
   positiveInt('defaultTopicQueueNums', o.defaultTopicQueueNums);
   positiveInt('mqClientApiTimeout', o.mqClientApiTimeout);
+  if (o.autoBatch !== undefined && typeof o.autoBatch !== 'boolean') throw new ValidationError('autoBatch must be a boolean');
+  positiveInt('batchMaxDelayMs', o.batchMaxDelayMs);
+  if (o.batchMaxDelayMs !== undefined && o.batchMaxDelayMs > 30_000) throw new ValidationError(`batchMaxDelayMs must be at most 30000, got ${o.batchMaxDelayMs}`);
+  positiveInt('batchMaxBytes', o.batchMaxBytes);
+  if (o.batchMaxBytes !== undefined && o.batchMaxBytes > 2 * 1024 * 1024) throw new ValidationError(`batchMaxBytes must be at most 2 MiB, got ${o.batchMaxBytes}`);
+  if (o.totalBatchMaxBytes !== undefined && (!Number.isSafeInteger(o.totalBatchMaxBytes) || o.totalBatchMaxBytes < 1)) {
+    throw new ValidationError(`totalBatchMaxBytes must be a positive integer, got ${String(o.totalBatchMaxBytes)}`);
+  }
   if (o.compressLevel !== undefined && (!Number.isInteger(o.compressLevel) || o.compressLevel < 0 || o.compressLevel > 9)) {
     throw new ValidationError(`compressLevel must be an integer 0..9, got ${String(o.compressLevel)}`);
   }
@@ -106,6 +114,8 @@ export interface PreparedMessage {
   flag: number;
   /** Properties, UNIQ_KEY included; the producer adds the trace context before encoding. */
   properties: Record<string, string>;
+  /** `properties` encoded as prepared (before any trace context was added). */
+  propertiesText: string;
   /** UNIQ_KEY. */
   msgId: string;
   /** Keys. */
@@ -202,7 +212,7 @@ export function prepareMessage(input: MessageInput, limits: PrepareLimits): Prep
   properties[MessageConst.WAIT] = 'true';
   const msgId = createUniqId();
   properties[MessageConst.UNIQ_KEY] = msgId;
-  checkPropertiesLength(properties);
+  const propertiesText = checkPropertiesLength(properties);
 
   let body = raw;
   let sysFlag = 0;
@@ -221,6 +231,7 @@ export function prepareMessage(input: MessageInput, limits: PrepareLimits): Prep
     sysFlag,
     flag,
     properties,
+    propertiesText,
     msgId,
     keys,
   };

@@ -2,7 +2,8 @@
  * Our producer's side of the producer bench, run in a child process by test/bench/producer.ts (the mirror of
  * test/interop-peers/ali-ons-bench.cjs, same inputs, same outputs, same workload):
  * RMQ_SYNC_COUNT sequential sends (latency), then for each value of RMQ_INFLIGHT (comma list) a producer with that
- * `maxInflight`, RMQ_WARMUP unmeasured sends, and RMQ_COUNT measured sendAsync calls of RMQ_SIZE bytes.
+ * `maxInflight` (and `autoBatch` when RMQ_AUTOBATCH=1), RMQ_WARMUP unmeasured sends, and RMQ_COUNT measured
+ * sendAsync calls of RMQ_SIZE bytes.
  * Prints JSON lines {event:'sync', p50, p99, failed}, {event:'async', inflight, count, ms, failed}, {event:'done', acked}.
  */
 import { Producer } from '../../src/producer/index.js';
@@ -17,6 +18,8 @@ const syncCount = Number(env.RMQ_SYNC_COUNT ?? 2000);
 const warmup = Number(env.RMQ_WARMUP ?? 500);
 const inflights = (env.RMQ_INFLIGHT ?? '64').split(',').map(Number);
 const group = env.RMQ_GROUP ?? 'bench_ours';
+/** RMQ_AUTOBATCH=1: the async runs use `autoBatch: true` (default batchMaxDelayMs / batchMaxBytes). */
+const autoBatch = env.RMQ_AUTOBATCH === '1';
 /** Every acknowledged send, warm-up included, so the parent can compare with what the broker stored. */
 let acked = 0;
 
@@ -41,7 +44,7 @@ async function syncRun(body: Buffer): Promise<void> {
 }
 
 async function asyncRun(body: Buffer, inflight: number): Promise<void> {
-  const p = new Producer({ namesrvAddr, producerGroup: `${group}_async_${inflight}`, maxInflight: inflight });
+  const p = new Producer({ namesrvAddr, producerGroup: `${group}_async_${inflight}`, maxInflight: inflight, autoBatch });
   await p.start();
   // Same warm-up as the ali-ons script: route, connection, JIT.
   await Promise.all(Array.from({ length: warmup }, () => p.send({ topic, tags: 'TagA', body }).then(() => acked++, () => undefined)));
