@@ -15,6 +15,7 @@ import { MockCluster } from '../../src/mock/index.js';
 import { Producer } from '../../src/producer/index.js';
 import { decodePullMessageResponse, encodePullMessageRequest, PullSysFlag } from '../../src/protocol/pull-message.js';
 import { ChaosChecker, type ChaosReport } from './checker.js';
+import { describeGroup, LeaderWatch, RoleTrail } from './diag.js';
 import { FaultScheduler, seededRandom } from './faults.js';
 
 /** Options of {@link runSoak}. */
@@ -86,6 +87,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   let running = true;
   try {
     for (const g of cluster.brokerNames) await cluster.waitForLeader(g, 10_000);
+    const trail = new RoleTrail(cluster, now);
     await cluster.createTopic(TOPIC, { queues: QUEUES });
     cluster.on('leaderChange', () => failovers++);
     consumer = new PushConsumer({
@@ -144,16 +146,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     };
     const faults = new FaultScheduler(cluster, checker, { random, meanGapMs: options.meanGapMs ?? 1000, minDurationMs: 500, maxDurationMs: 4000, log, now });
     log(`seed ${options.seed}; ${nProducers} producers, 1 push consumer; faults for ${Math.round(options.durationMs / 1000)} s`);
+    const watch = new LeaderWatch(cluster, log, now, trail);
+    watch.start();
     faults.start();
     const work = producers.map((p, i) => produce(i, p));
     await sleep(options.durationMs);
     await faults.stop();
-    log(`[t=${String(now()).padStart(7)}ms] faults stopped, every replica restored; draining`);
+    watch.stop();
+    log(`[t=${String(now()).padStart(7)}ms] faults stopped, every replica restored; longest stretch without a registered leader: ${cluster.brokerNames.map((g) => `${g} ${watch.longestGapMs.get(g) ?? 0} ms`).join(', ')}`);
     await sleep(1000);
     running = false;
     await Promise.all(work);
     await Promise.all(producers.map((p) => p.shutdown()));
-    for (const g of cluster.brokerNames) await cluster.waitForLeader(g, 30_000);
+    await waitForLeaders(cluster, trail, log, now);
     // Bounded drain: the consumer must get every acknowledged message; what is still missing then is a consumer loss.
     const drainStart = Date.now();
     const drainTimeout = options.drainTimeoutMs ?? 60_000;
@@ -179,6 +184,32 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await pool.close();
     await cluster.stop();
   }
+}
+
+/** After the heal, waits (every group at once) for a registered master; explains the state of a group without one. */
+async function waitForLeaders(cluster: MockCluster, trail: RoleTrail, log: (line: string) => void, now: () => number): Promise<void> {
+  // 30 s real is 300 s of DLedger time at timeScale 0.1: dozens of election rounds, so a miss is a liveness bug.
+  const results = await Promise.allSettled(
+    cluster.brokerNames.map(async (g) => {
+      try {
+        await cluster.waitForLeader(g, 10_000);
+      } catch {
+        log(`[t=${String(now()).padStart(7)}ms] ${g} has no registered leader 10 s after the heal; state now:`);
+        for (const line of describeGroup(cluster, g)) log(line);
+        await cluster.waitForLeader(g, 20_000);
+        log(`[t=${String(now()).padStart(7)}ms] ${g} got its leader back late`);
+      }
+    }),
+  );
+  const failed = cluster.brokerNames.filter((_, i) => results[i]!.status === 'rejected');
+  if (failed.length === 0) return;
+  for (const g of failed) {
+    log(`--- ${g}: no registered leader 30 s after the heal. Replicas:`);
+    for (const line of describeGroup(cluster, g)) log(line);
+    log(`--- ${g}: last role changes:`);
+    for (const line of trail.lines(g)) log(line);
+  }
+  throw new Error(`no registered leader after the heal for ${failed.join(', ')}`);
 }
 
 /** Reads every queue of every group's master from offset 0 (re-resolving the master when a pull is refused). */

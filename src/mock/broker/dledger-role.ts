@@ -64,8 +64,15 @@ export class DLedgerGlue {
   private chain: Promise<void> = Promise.resolve();
   private readonly timers = new TimerSet();
   private stopped = false;
+  private handling: string | undefined;
   private readonly onRole = (e: RoleChangeEvent): void => {
-    this.chain = this.chain.then(() => this.handleRole(e)).catch(() => undefined);
+    this.chain = this.chain
+      .then(async () => {
+        this.handling = `${e.role}@${e.term}`;
+        await this.handleRole(e);
+      })
+      .catch(() => undefined)
+      .finally(() => (this.handling = undefined));
   };
   private readonly onCommitted = (): void => this.dispatchCommitted();
 
@@ -78,6 +85,16 @@ export class DLedgerGlue {
     readonly node: DLedgerNode,
   ) {
     this.selfNum = Number(node.selfId.slice(1));
+  }
+
+  /** Last committed index dispatched into the consume queues and index (diagnostics). */
+  get dispatchedUpTo(): number {
+    return this.dispatchedIndex;
+  }
+
+  /** The role change the handler is working on (`LEADER@7`), or undefined when idle (diagnostics). */
+  get pendingRole(): string | undefined {
+    return this.handling;
   }
 
   /** Starts the replica, attaches its committed log to the store, and listens for commits and role changes. */
