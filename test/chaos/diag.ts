@@ -64,10 +64,15 @@ export function describeGroup(cluster: MockCluster, group: string): string[] {
   return out;
 }
 
-/** Whether `group` has a running master that the nameserver lists as brokerId 0 (what clients can send to). */
+/**
+ * Whether `group` has a running, unpaused master that the nameserver lists as brokerId 0 (what clients can send to).
+ * A paused old leader still says SYNC_MASTER (its role handler is frozen with it), so it does not count.
+ */
 export function hasRegisteredLeader(cluster: MockCluster, group: string): boolean {
-  const l = cluster.leaderOf(group);
-  return l !== undefined && cluster.nameServer.routes.brokerAddrs(group)?.['0'] === l.addr;
+  const id0 = cluster.nameServer.routes.brokerAddrs(group)?.['0'];
+  return cluster
+    .nodes(group)
+    .some((n) => n.broker.running && !n.broker.isPaused && n.broker.brokerId === 0 && n.broker.role !== 'SLAVE' && n.broker.addr === id0);
 }
 
 /**
