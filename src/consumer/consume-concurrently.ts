@@ -1,26 +1,45 @@
 /**
- * Concurrent consumption (Java `ConsumeMessageConcurrentlyService`): batches from every queue run on one p-queue with
- * `consumeThreadMax` slots. Success removes the batch from its queue's window; RECONSUME_LATER (or a throw) hands
+ * Concurrent consumption (Java `ConsumeMessageConcurrentlyService`): batches from every queue share
+ * `consumeThreadMax` listener slots. Success removes the batch from its queue's window; RECONSUME_LATER (or a throw) hands
  * each message to retry — only messages the broker accepted are removed, the rest are re-consumed locally later, so
  * the committed offset never passes a message that is neither processed nor in the retry topic.
  * @module
  */
 
-import PQueue from 'p-queue';
 import { handToRetry } from './retry.js';
-import { runListener, type ConsumeHost } from './consume-host.js';
+import { runListenerFast, type ConsumeHost } from './consume-host.js';
 import type { ProcessQueue } from './process-queue.js';
 import type { MessageExt } from './types.js';
 
+/** Listener calls started in one go before yielding to the event loop (a synchronous listener never awaits). */
+const MAX_SYNC_RUN = 512;
+
 /** The concurrent consume service. @internal */
 export class ConcurrentConsumeService {
-  /** Listener slots. */
-  readonly queue: PQueue;
+  /**
+   * Batches waiting for a slot, FIFO from index {@link head}. A plain array instead of a task queue: a message
+   * costs no closure, promise or event here, and a synchronous listener finishes without a microtask.
+   */
+  private waiting: { pq: ProcessQueue; batch: MessageExt[] }[] = [];
+  private head = 0;
+  private running = 0;
+  private pumping = false;
+  private stopped = false;
+  private resumeTimer: NodeJS.Immediate | undefined;
+  private idleWaiters: (() => void)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
 
   /** @param host - the push consumer */
-  constructor(private readonly host: ConsumeHost) {
-    this.queue = new PQueue({ concurrency: host.settings.consumeThreadMax });
+  constructor(private readonly host: ConsumeHost) {}
+
+  /** Listener calls running now. */
+  get active(): number {
+    return this.running;
+  }
+
+  /** Batches waiting for a slot. */
+  get queued(): number {
+    return this.waiting.length - this.head;
   }
 
   /**
@@ -29,11 +48,72 @@ export class ConcurrentConsumeService {
    * @param msgs - the messages (already in the queue's window)
    */
   submit(pq: ProcessQueue, msgs: readonly MessageExt[]): void {
+    if (this.stopped) return;
     const size = this.host.settings.consumeMessageBatchMaxSize;
-    for (let i = 0; i < msgs.length; i += size) {
-      const batch = msgs.slice(i, i + size);
-      void this.queue.add(() => this.consume(pq, batch));
+    if (size === 1) for (const m of msgs) this.waiting.push({ pq, batch: [m] });
+    else for (let i = 0; i < msgs.length; i += size) this.waiting.push({ pq, batch: msgs.slice(i, i + size) });
+    this.pump();
+  }
+
+  /** Starts waiting batches while slots are free; re-entrant calls (a synchronous finish) just return. */
+  private pump(): void {
+    if (this.pumping || this.resumeTimer) return;
+    this.pumping = true;
+    const max = this.host.settings.consumeThreadMax;
+    let started = 0;
+    while (this.running < max && this.head < this.waiting.length && !this.stopped) {
+      if (started++ >= MAX_SYNC_RUN) {
+        // Let pulls, timers and I/O in between long synchronous runs.
+        this.resumeTimer = setImmediate(() => {
+          this.resumeTimer = undefined;
+          this.pump();
+        });
+        break;
+      }
+      const job = this.waiting[this.head];
+      this.waiting[this.head++] = undefined as never;
+      this.running++;
+      this.start(job.pq, job.batch);
     }
+    if (this.head === this.waiting.length) {
+      this.waiting = [];
+      this.head = 0;
+    } else if (this.head > 4096 && this.head * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+    this.pumping = false;
+    if (this.running === 0 && this.head === this.waiting.length) this.notifyIdle();
+  }
+
+  private start(pq: ProcessQueue, batch: MessageExt[]): void {
+    if (pq.dropped || !this.host.isRunning()) {
+      this.finished();
+      return;
+    }
+    const r = runListenerFast(this.host, pq, batch);
+    if (typeof r === 'boolean') this.settle(pq, batch, r);
+    else void r.then((ok) => this.settle(pq, batch, ok));
+  }
+
+  private settle(pq: ProcessQueue, batch: MessageExt[], ok: boolean): void {
+    // A dropped queue belongs to someone else now: its offset was persisted at drop time, the new owner re-delivers.
+    if (pq.dropped) this.finished();
+    else if (ok) {
+      this.host.offsetStore.update(pq.mq, pq.remove(batch), true);
+      this.finished();
+    } else void this.failed(pq, batch).finally(() => this.finished());
+  }
+
+  private finished(): void {
+    this.running--;
+    this.pump();
+  }
+
+  private notifyIdle(): void {
+    const w = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const f of w) f();
   }
 
   private submitLater(pq: ProcessQueue, msgs: MessageExt[]): void {
@@ -44,17 +124,10 @@ export class ConcurrentConsumeService {
     this.timers.add(t);
   }
 
-  private async consume(pq: ProcessQueue, batch: MessageExt[]): Promise<void> {
+  /** RECONSUME_LATER or a throw: broadcast → local retry; clustering → hand to the retry topic. */
+  private async failed(pq: ProcessQueue, batch: MessageExt[]): Promise<void> {
     const { host } = this;
-    if (pq.dropped || !host.isRunning()) return;
     const s = host.settings;
-    const ok = await runListener(host, pq, batch, false);
-    // A dropped queue belongs to someone else now: its offset was persisted at drop time, the new owner re-delivers.
-    if (pq.dropped) return;
-    if (ok) {
-      host.offsetStore.update(pq.mq, pq.remove(batch), true);
-      return;
-    }
     if (s.messageModel === 'BROADCASTING') {
       // Java drops failed broadcast messages; we retry locally up to the maximum first, then drop.
       const again = batch.filter((m) => m.reconsumeTimes++ < s.maxReconsumeTimes);
@@ -91,11 +164,16 @@ export class ConcurrentConsumeService {
    * @param timeoutMs - bound
    */
   async shutdown(timeoutMs: number): Promise<void> {
+    this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    this.queue.clear();
+    if (this.resumeTimer) clearImmediate(this.resumeTimer);
+    this.resumeTimer = undefined;
+    this.waiting = [];
+    this.head = 0;
+    if (this.running === 0) return;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.queue.onPendingZero(), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
+    await Promise.race([new Promise<void>((r) => this.idleWaiters.push(r)), new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
     clearTimeout(timer);
   }
 }

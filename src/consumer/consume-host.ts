@@ -7,7 +7,7 @@ import type { ConsumerClient } from './consumer-client.js';
 import type { OffsetStore } from './offset-store.js';
 import type { ProcessQueue } from './process-queue.js';
 import type { ResolvedPushOptions } from './push-options.js';
-import { traced } from './telemetry.js';
+import { telemetryActive, traced } from './telemetry.js';
 import type { ConsumeResult, MessageExt, MessageListener } from './types.js';
 
 /** The push consumer as seen by a consume service. */
@@ -66,6 +66,41 @@ export async function runListener(host: ConsumeHost, pq: ProcessQueue, batch: Me
   }
   pq.lastConsumeTimestamp = Date.now();
   return ok;
+}
+
+/**
+ * {@link runListener} without promises when it can: with no OpenTelemetry SDK registered and a listener that returns
+ * a plain value, the result is a plain boolean (no span, no microtask). A thenable result, or telemetry being on,
+ * gives the promise of {@link runListener}.
+ * @param host - the consumer
+ * @param pq - the batch's queue
+ * @param batch - the messages
+ * @returns true for success, or a promise of it
+ */
+export function runListenerFast(host: ConsumeHost, pq: ProcessQueue, batch: MessageExt[]): boolean | Promise<boolean> {
+  if (telemetryActive()) return runListener(host, pq, batch, false);
+  let r: ConsumeResult | void | undefined | PromiseLike<ConsumeResult | void | undefined>;
+  try {
+    r = host.listener(batch, { messageQueue: pq.mq, orderly: false });
+  } catch {
+    pq.lastConsumeTimestamp = Date.now();
+    return false;
+  }
+  if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') {
+    return Promise.resolve(r as PromiseLike<ConsumeResult | void | undefined>).then(
+      (v) => {
+        pq.lastConsumeTimestamp = Date.now();
+        return v === undefined || v === 'CONSUME_SUCCESS' || v === 'SUCCESS';
+      },
+      () => {
+        pq.lastConsumeTimestamp = Date.now();
+        return false;
+      },
+    );
+  }
+  pq.lastConsumeTimestamp = Date.now();
+  const v = r as ConsumeResult | void | undefined;
+  return v === undefined || v === 'CONSUME_SUCCESS' || v === 'SUCCESS';
 }
 
 /** Cancellable sleeps: {@link Sleeper.cancelAll} clears every pending timer and resolves its promise at once. */

@@ -29,11 +29,17 @@ export class ProcessQueue {
   /** Orderly: resolves when the running consume step finishes (rebalance waits on it before unlocking). */
   idle: Promise<void> = Promise.resolve();
 
-  /** In-flight messages by queue offset; insertion order is ascending offset (see {@link ProcessQueue.put}). */
+  /** In-flight messages by queue offset. */
   private readonly msgs = new Map<number, MessageExt>();
+  /**
+   * Offsets put, ascending, from index {@link order0} on; removed ones stay until the head passes them. Finding the
+   * lowest in-flight offset is then amortised O(1) — the first key of a Map whose front entries were deleted is not
+   * (V8 walks the deleted slots until the table is rehashed).
+   */
+  private order: number[] = [];
+  private order0 = 0;
   private bytes = 0;
   private frontier: number;
-  private lastKey = -1;
 
   /**
    * @param mq - the queue
@@ -68,15 +74,22 @@ export class ProcessQueue {
    */
   put(msgs: readonly MessageExt[], nextBeginOffset: number): MessageExt[] {
     const added: MessageExt[] = [];
+    let sorted = true;
     for (const m of msgs) {
-      if (this.msgs.has(m.queueOffset)) continue;
-      if (m.queueOffset < this.lastKey) this.insertOutOfOrder(m);
-      else {
-        this.msgs.set(m.queueOffset, m);
-        this.lastKey = m.queueOffset;
-      }
+      const o = m.queueOffset;
+      if (this.msgs.has(o)) continue;
+      const last = this.order.length > this.order0 ? this.order[this.order.length - 1] : -1;
+      if (o <= last) sorted = false;
+      this.order.push(o);
+      this.msgs.set(o, m);
       this.bytes += m.body.length;
       added.push(m);
+    }
+    // Only a re-pull racing a reset or an error brings a lower (or repeated) offset; re-sort then (rare).
+    if (!sorted) {
+      const live = this.order.slice(this.order0).filter((o) => this.msgs.has(o));
+      this.order = [...new Set(live)].sort((x, y) => x - y);
+      this.order0 = 0;
     }
     if (nextBeginOffset > this.frontier) this.frontier = nextBeginOffset;
     return added;
@@ -102,25 +115,37 @@ export class ProcessQueue {
       this.msgs.delete(m.queueOffset);
       this.bytes -= held.body.length;
     }
-    if (this.msgs.size === 0) this.lastKey = -1;
     return this.committableOffset();
   }
 
   /** The lowest in-flight offset, or the frontier when nothing is in flight. */
   committableOffset(): number {
-    for (const k of this.msgs.keys()) return k;
-    return this.frontier;
+    return this.minInFlight() ?? this.frontier;
   }
 
   /** The lowest in-flight offset, or undefined. */
   minInFlight(): number | undefined {
-    for (const k of this.msgs.keys()) return k;
-    return undefined;
+    const order = this.order;
+    let i = this.order0;
+    while (i < order.length && !this.msgs.has(order[i])) i++;
+    this.order0 = i;
+    if (i === order.length) {
+      this.order = [];
+      this.order0 = 0;
+      return undefined;
+    }
+    // Drop the passed prefix now and then so the array stays about as long as the window.
+    if (i > 1024 && i * 2 > order.length) {
+      this.order = order.slice(i);
+      this.order0 = 0;
+    }
+    return this.order[this.order0];
   }
 
   /** The highest in-flight offset, or undefined. */
   maxInFlight(): number | undefined {
-    return this.msgs.size > 0 ? this.lastKeyOf() : undefined;
+    for (let i = this.order.length - 1; i >= this.order0; i--) if (this.msgs.has(this.order[i])) return this.order[i];
+    return undefined;
   }
 
   /**
@@ -129,9 +154,9 @@ export class ProcessQueue {
    */
   head(n: number): MessageExt[] {
     const out: MessageExt[] = [];
-    for (const m of this.msgs.values()) {
-      if (out.length >= n) break;
-      out.push(m);
+    for (let i = this.order0; i < this.order.length && out.length < n; i++) {
+      const m = this.msgs.get(this.order[i]);
+      if (m !== undefined) out.push(m);
     }
     return out;
   }
@@ -142,23 +167,9 @@ export class ProcessQueue {
    */
   reset(offset: number): void {
     this.msgs.clear();
+    this.order = [];
+    this.order0 = 0;
     this.bytes = 0;
-    this.lastKey = -1;
     this.frontier = offset;
-  }
-
-  private lastKeyOf(): number {
-    let last = -1;
-    for (const k of this.msgs.keys()) last = k;
-    return last;
-  }
-
-  /** Keeps the map in ascending order when a lower offset arrives (only after a reset race; rare). */
-  private insertOutOfOrder(m: MessageExt): void {
-    const entries = [...this.msgs.entries(), [m.queueOffset, m] as [number, MessageExt]];
-    entries.sort((a, b) => a[0] - b[0]);
-    this.msgs.clear();
-    for (const [k, v] of entries) this.msgs.set(k, v);
-    this.lastKey = entries[entries.length - 1][0];
   }
 }

@@ -13,7 +13,7 @@ import { ResponseCode } from '../protocol/response-codes.js';
 import type { ConsumerClient } from './consumer-client.js';
 import { resetRetryTopic } from './retry.js';
 import { filterByTags } from './tag-filter.js';
-import type { MessageExt, MessageQueue } from './types.js';
+import { RETRY_GROUP_TOPIC_PREFIX, type MessageExt, type MessageQueue } from './types.js';
 
 /** Inputs of {@link pullStep}. */
 export interface PullStepInput {
@@ -104,7 +104,8 @@ export async function pullStep(p: PullStepInput): Promise<PullStepResult> {
     let msgs: MessageExt[] = [];
     if (res.status === 'FOUND' && res.body.length > 0) {
       msgs = filterByTags(p.sub, decodeStoredMessages(res.body));
-      for (const m of msgs) resetRetryTopic(m, p.group);
+      // Only a retry-topic queue holds messages to rename; elsewhere skip the per-message property decode.
+      if (p.mq.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) for (const m of msgs) resetRetryTopic(m, p.group);
     }
     return {
       kind: 'ok',

@@ -6,8 +6,8 @@
  */
 
 import { context as otelContext, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { outcomeInstruments } from '../telemetry/metrics.js';
-import { startConsumerSpan } from '../telemetry/tracing.js';
+import { isNoop, outcomeInstruments } from '../telemetry/metrics.js';
+import { startConsumerSpan, tracingEnabled } from '../telemetry/tracing.js';
 import type { MessageExt, MessageQueue } from './types.js';
 
 /** Histogram of listener wall time, seconds. */
@@ -24,6 +24,14 @@ const instruments = outcomeInstruments({
   countName: CONSUMED_MESSAGES_METRIC,
   countDescription: 'Messages processed, by outcome',
 });
+
+/**
+ * Whether a listener call has anything to record: an OpenTelemetry tracer or meter provider is registered. Without
+ * either, the consume services skip spans, attribute objects and timing altogether.
+ */
+export function telemetryActive(): boolean {
+  return tracingEnabled() || !isNoop(instruments());
+}
 
 /**
  * Records one listener call.
