@@ -26,6 +26,16 @@ export interface CqUnit {
   tagsCode: number;
 }
 
+/**
+ * Decodes unit `i` of a {@link ConsumeQueue.readUnits} buffer.
+ * @param units - the buffer
+ * @param i - unit index
+ */
+export function unitAt(units: Buffer, i: number): CqUnit {
+  const p = i * CQ_UNIT_SIZE;
+  return { physOffset: readLong(units, p), size: units.readInt32BE(p + 8), tagsCode: readLong(units, p + 12) };
+}
+
 /** Which offset {@link ConsumeQueue.searchOffsetByTimestamp} returns when no unit has exactly the time. */
 export type BoundaryType = 'lower' | 'upper';
 
@@ -87,6 +97,21 @@ export class ConsumeQueue {
     const b = this.queue.read(queueOffset * CQ_UNIT_SIZE, CQ_UNIT_SIZE);
     if (b === undefined) return undefined;
     return { physOffset: readLong(b, 0), size: b.readInt32BE(8), tagsCode: readLong(b, 12) };
+  }
+
+  /**
+   * Up to `count` units from `queueOffset` in one read (they stop at the end of the queue or of the file holding
+   * `queueOffset`): the pull path's way to walk the queue without one syscall per unit. Decode unit `i` with
+   * {@link unitAt}. Empty when `queueOffset` is out of range.
+   */
+  readUnits(queueOffset: number, count: number): Buffer {
+    if (!Number.isSafeInteger(queueOffset) || queueOffset < this.minOffset || queueOffset >= this.maxOffset || count < 1) {
+      return Buffer.alloc(0);
+    }
+    const pos = queueOffset * CQ_UNIT_SIZE;
+    const fileEnd = (Math.floor(pos / this.queue.fileSize) + 1) * this.queue.fileSize;
+    const n = Math.min(count, this.maxOffset - queueOffset, (fileEnd - pos) / CQ_UNIT_SIZE);
+    return this.queue.read(pos, n * CQ_UNIT_SIZE) ?? Buffer.alloc(0);
   }
 
   /**

@@ -20,7 +20,9 @@ import { join } from 'node:path';
 import { ClientStateError, ProtocolError, ValidationError } from '../../errors.js';
 import { CommitLog } from './commitlog.js';
 import { ConfigStore } from './config-store.js';
-import { type BoundaryType, ConsumeQueue, type CqUnit } from './consume-queue.js';
+import { type BoundaryType, ConsumeQueue, CQ_UNIT_SIZE, type CqUnit, unitAt } from './consume-queue.js';
+import { CommitLogReadCache } from './read-cache.js';
+import { readLong } from './record.js';
 import { KeyIndex } from './key-index.js';
 import { parsePropertiesString, parseRecord, patchPhysicalOffset, PropsView, tagsCodeOf, TransactionType } from './record.js';
 import type { PropertyLookup, RecordView } from './record.js';
@@ -129,6 +131,8 @@ export class MessageStore {
   readonly rootDir: string;
   /** The plain commitlog (the legacy one in dledger mode). */
   readonly commitLog: CommitLog;
+  /** Pull-path window cache over the plain commitlog (see read-cache.ts). */
+  private readonly readCache = new CommitLogReadCache((offset, maxBytes) => this.commitLog.readRaw(offset, maxBytes));
   /** Key / unique-key index (memory only, rebuilt on open). */
   readonly index = new KeyIndex();
   /** The config/ files. */
@@ -323,13 +327,20 @@ export class MessageStore {
     let bytes = 0;
     let status: GetMessageStatus = 'NO_MATCHED_MESSAGE';
     let q = offset;
+    // Units come in chunks (one read each) rather than one read per unit.
+    let units: Buffer = Buffer.alloc(0);
+    let unitsFrom = q;
     for (let scanned = 0; q < maxOffset && scanned < scanLimit; scanned++, q++) {
-      const unit = cq.get(q);
-      if (unit === undefined) break;
+      if ((q - unitsFrom) * CQ_UNIT_SIZE >= units.length) {
+        units = cq.readUnits(q, Math.min(maxCount + 32, scanLimit - scanned));
+        unitsFrom = q;
+        if (units.length === 0) break;
+      }
+      const unit = unitAt(units, q - unitsFrom);
       if (records.length > 0 && (records.length >= maxCount || bytes + unit.size > maxBytes)) break;
       if (unit.physOffset < minPhys) continue;
       if (options.matchTagsCode !== undefined && !options.matchTagsCode(unit.tagsCode)) continue;
-      const rec = this.viewByOffset(unit.physOffset);
+      const rec = this.readForPull(unit, queueId, q);
       if (rec === undefined) {
         if (records.length === 0) status = 'MESSAGE_WAS_REMOVING';
         continue;
@@ -339,6 +350,21 @@ export class MessageStore {
       status = 'FOUND';
     }
     return answer(status, q, records);
+  }
+
+  /**
+   * A record for a pull: from the read cache when it lives in the plain commitlog, checked against its unit (a
+   * truncated and rewritten region clears the cache), else {@link viewByOffset}.
+   */
+  private readForPull(unit: CqUnit, queueId: number, queueOffset: number): Buffer | undefined {
+    if (this.mode === 'plain' || unit.physOffset < (this.dividedOffset ?? 0)) {
+      const rec = this.readCache.get(unit.physOffset, unit.size);
+      if (rec !== undefined && rec.length >= 28 && rec.readInt32BE(0) === unit.size && rec.readInt32BE(12) === queueId && readLong(rec, 20) === queueOffset) {
+        return rec;
+      }
+      this.readCache.clear();
+    }
+    return this.viewByOffset(unit.physOffset);
   }
 
   /** The record at a physical offset, from the legacy log below the divide or the source above it. */
