@@ -26,7 +26,8 @@ import { MessageConst } from '../message/constants.js';
 import { encodeProperties } from '../message/properties.js';
 import { recordSend } from '../telemetry/metrics.js';
 import { Attr } from '../telemetry/names.js';
-import { contextWithSpan, endSendSpan, injectTraceContext, startSendSpan } from '../telemetry/tracing.js';
+import { contextWithSpan, endSendSpan, injectTraceContext, startSendSpan, tracingEnabled } from '../telemetry/tracing.js';
+import type { Attributes } from '@opentelemetry/api';
 import { encodeBatch, prepareBatch } from './batch.js';
 import { HeartbeatService } from './heartbeat.js';
 import {
@@ -42,7 +43,8 @@ import { orderedQueues, pickerFor } from './ordered.js';
 import { RouteWatch } from './route-watch.js';
 import { SendLimiter } from './limiter.js';
 import type { SendDeps, SendRetryEvent } from './send.js';
-import { sendOnWire, type WireContext, type WireSend } from './wire.js';
+import { aloneRequest, sendOnWire, type WireContext, type WireSend } from './wire.js';
+import { normalizeAbort, noop, waitOrTimeout, type InflightSend } from './settle.js';
 import { ProduceAccumulator } from './accumulator.js';
 import { checkPropertiesLength, prepareMessage, validateProducerOptions, withNamespace, type PrepareLimits } from './validate.js';
 
@@ -110,6 +112,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
    * this.stopReason directly, so a send needs no AbortController (nor a listener on a shared signal) of its own.
    */
   private readonly inflightSends = new Set<InflightSend>();
+  private readonly attrsByTopic = new Map<string, Attributes>();
   /** Read by the send loop before each attempt, so a send orphaned by shutdown stops retrying. */
   private readonly stopped = (): RocketMQError | undefined => this.stopReason;
   private stopReason: ClientStateError | undefined;
@@ -357,6 +360,16 @@ export class Producer extends EventEmitter<ProducerEvents> {
     return { maxMessageSize: o.maxMessageSize, compressOver: o.compressMsgBodyOverHowmuch, compressLevel: o.compressLevel, namespace: o.namespace };
   }
 
+  /** Metric attributes of a topic's sends, built once per topic (recordSend copies them when it records). */
+  private sendAttributes(topic: string): Attributes {
+    let a = this.attrsByTopic.get(topic);
+    if (a === undefined) {
+      a = { [Attr.SYSTEM]: 'rocketmq', [Attr.DESTINATION]: topic };
+      if (this.attrsByTopic.size < 1024) this.attrsByTopic.set(topic, a);
+    }
+    return a;
+  }
+
   /** Validates, traces, queues and runs one send. */
   private async dispatch(
     input: MessageInput | readonly MessageInput[],
@@ -389,7 +402,8 @@ export class Producer extends EventEmitter<ProducerEvents> {
     }
 
     // 2. Span + trace context (skipped entirely when no tracer provider is registered).
-    const span = startSendSpan({
+    // The span's attribute bag is only built when a tracer provider is registered.
+    const span = !tracingEnabled() ? undefined : startSendSpan({
       topic,
       group: this.group,
       messageId: msgId,
@@ -413,7 +427,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
       const batchable =
         this.accumulator !== undefined && !batch && !oneway && ordered === 0 && signal === undefined && options.timeoutMs === undefined &&
         first.sysFlag === 0 && first.delayTimeLevel === undefined && first.deliverTimeMs === undefined && !topic.startsWith('%RETRY%');
-      const wire: WireSend = {
+      const wire: WireSend | undefined = batchable ? undefined : {
         topic,
         msgId,
         body: batch ? encodeBatch(batch, o.maxMessageSize) : first.body,
@@ -427,7 +441,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
         signal,
       };
       const picker = pickerFor(options, input as MessageInput);
-      if (picker) wire.pick = (info: TopicPublishInfo) => picker(orderedQueues(info));
+      if (picker && wire) wire.pick = (info: TopicPublishInfo) => picker(orderedQueues(info));
       // The caller's signal (if any) goes straight to the send loop and the connection; shutdown does not need a
       // signal of its own (see inflightSends), so the common send allocates no AbortController and no listener.
       const entry: InflightSend = { reject: noop, holds: false, done: false };
@@ -442,7 +456,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
             else if (batchable && this.accumulator?.add(first, propsText, retries, resolve, reject)) {
               // Every slot is held: nothing more can join a batch until one is answered, so waiting is useless.
               if (this.limiter.pending >= o.maxInflight) this.accumulator.flushAll();
-            } else sendOnWire(this.wire as WireContext, wire).then((w) => resolve(w.result), reject);
+            } else sendOnWire(this.wire as WireContext, wire ?? aloneRequest(first, propsText, retries, o.sendMsgTimeout)).then((w) => resolve(w.result), reject);
           };
           const wait = this.limiter.enter(signal);
           if (wait === undefined) go();
@@ -465,7 +479,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
         const r = result;
         endSendSpan(span, { retries: r.attempts - 1, brokerAddr: r.brokerAddr, brokerName: r.messageQueue.brokerName, queueId: r.messageQueue.queueId, status: r.status });
       }
-      recordSend('success', Date.now() - started, { [Attr.SYSTEM]: 'rocketmq', [Attr.DESTINATION]: topic }, batch?.items.length ?? 1);
+      recordSend('success', Date.now() - started, this.sendAttributes(topic), batch?.items.length ?? 1);
       return result;
     } catch (err) {
       const e = err instanceof RocketMQError ? err : normalizeAbort(err, options.signal);
@@ -474,30 +488,4 @@ export class Producer extends EventEmitter<ProducerEvents> {
       throw e;
     }
   }
-}
-
-/** A send holding or awaiting a `maxInflight` slot. */
-interface InflightSend {
-  /** Fails the caller-facing promise (shutdown). */
-  reject: (err: unknown) => void;
-  /** The send holds a slot, to give back when it settles. */
-  holds: boolean;
-  /** The caller-facing promise has settled. */
-  done: boolean;
-}
-
-function noop(): void {}
-
-/** Turns whatever an abort rejected with into a typed error. */
-function normalizeAbort(err: unknown, signal: AbortSignal | undefined): RocketMQError {
-  if (err instanceof RocketMQError) return err;
-  if (signal?.aborted && signal.reason instanceof RocketMQError) return signal.reason;
-  if (signal?.aborted || (err instanceof Error && err.name === 'AbortError')) return new AbortError(undefined, { cause: err });
-  return new ClientStateError(err instanceof Error ? err.message : String(err), { cause: err });
-}
-
-async function waitOrTimeout(p: Promise<unknown>, ms: number): Promise<void> {
-  let t: NodeJS.Timeout | undefined;
-  await Promise.race([p, new Promise<void>((r) => (t = setTimeout(r, ms)))]);
-  if (t) clearTimeout(t);
 }

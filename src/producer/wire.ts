@@ -9,6 +9,7 @@ import type { RocketMQError } from '../errors.js';
 import type { MessageQueue, TopicPublishInfo } from '../client/topic-publish-info.js';
 import { encodeSendMessageRequest } from '../protocol/send-message.js';
 import type { SendResult } from './options.js';
+import type { PreparedMessage } from './validate.js';
 import { runSend, type SendDeps, type SendOutcome } from './send.js';
 
 /** What every request of one producer shares. */
@@ -112,4 +113,15 @@ export async function sendOnWire(ctx: WireContext, s: WireSend): Promise<WireRes
       brokerAddr: out.addr,
     },
   };
+}
+
+/**
+ * The request of one prepared message sent on its own (a batchable message the accumulator refused).
+ * @param m - the message
+ * @param properties - its encoded properties
+ * @param retries - retries after a failed attempt
+ * @param budgetMs - `sendMsgTimeout`
+ */
+export function aloneRequest(m: PreparedMessage, properties: string, retries: number, budgetMs: number): WireSend {
+  return { topic: m.topic, msgId: m.msgId, body: m.body, properties, sysFlag: m.sysFlag, flag: m.flag, batch: false, budgetMs, retries, oneway: false };
 }

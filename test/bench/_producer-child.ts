@@ -4,7 +4,7 @@
  * RMQ_SYNC_COUNT sequential sends (latency), then for each value of RMQ_INFLIGHT (comma list) a producer with that
  * `maxInflight` (and `autoBatch` when RMQ_AUTOBATCH=1), RMQ_WARMUP unmeasured sends, and RMQ_COUNT measured
  * sendAsync calls of RMQ_SIZE bytes.
- * Prints JSON lines {event:'sync', p50, p99, failed}, {event:'async', inflight, count, ms, failed}, {event:'done', acked}.
+ * Prints JSON lines {event:'sync', p50, p99, failed}, {event:'async', inflight, count, ms, failed, cpuUs}, {event:'done', acked}.
  */
 import { Producer } from '../../src/producer/index.js';
 import { emit, exitAfterFlush, pct } from './_child.js';
@@ -51,6 +51,7 @@ async function asyncRun(body: Buffer, inflight: number): Promise<void> {
   let done = 0;
   let failed = 0;
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   await new Promise<void>((resolve) => {
     const cb = (err: Error | undefined): void => {
       if (err) failed++;
@@ -63,8 +64,10 @@ async function asyncRun(body: Buffer, inflight: number): Promise<void> {
     })();
   });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
   await p.shutdown();
-  emit({ event: 'async', inflight, count, ms, failed });
+  // cpuUs: this process's CPU time (user + system) over the measured sends, per message.
+  emit({ event: 'async', inflight, count, ms, failed, cpuUs: (cpu.user + cpu.system) / count });
 }
 
 try {

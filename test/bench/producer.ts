@@ -5,8 +5,11 @@
  * Comparison: one single-broker mock (8 queues) in this process; each client runs in its own child process
  * (test/bench/_producer-child.ts and test/interop-peers/ali-ons-bench.cjs, same workload: 1 KiB bodies, the same
  * warm-up, RMQ_SYNC_COUNT sequential sends for p50/p99, then BENCH_MESSAGES async sends at 1, 64 and 1024 in flight —
- * `maxInflight` for ours, that many workers awaiting `send()` for ali-ons). Runs alternate ours → ali-ons → ours →
- * ali-ons (BENCH_ROUNDS, default 2) so both see the same machine moment; every run is printed, ratios use the means.
+ * `maxInflight` for ours, that many workers awaiting `send()` for ali-ons). A third client, "ours (autoBatch)", is our
+ * producer with `autoBatch: true` (default batchMaxDelayMs / batchMaxBytes) on the async levels 64 and 1024 only:
+ * the same single-message `sendAsync` calls, gathered by the producer into SEND_BATCH_MESSAGE requests (ali-ons has no
+ * such mode). Runs alternate ours → ours (autoBatch) → ali-ons per round (BENCH_ROUNDS, default 2) so all see the same
+ * machine moment; every run is printed, ratios use the means.
  * Loss check: each child reports how many sends were acknowledged; the brokers' queue max offsets say how many were
  * stored.
  *
@@ -38,6 +41,7 @@ export interface ClientFigures {
 }
 
 const INFLIGHT = [1, 64, 1024] as const;
+const AUTOBATCH_INFLIGHT = [64, 1024] as const;
 const TIME_SCALE = 0.05;
 const TOPIC = 'bench_topic';
 const QUEUES = 8;
@@ -51,33 +55,37 @@ async function storedCount(admin: Admin): Promise<number> {
   return offsets.reduce((a, b) => a + b, 0);
 }
 
+/** The clients compared. */
+type Who = 'ours' | 'ours-ab' | 'ali-ons';
+
 /** One run of one client in its child process. */
-async function clientRun(who: 'ours' | 'ali-ons', namesrvAddr: string, admin: Admin, messages: number, syncCount: number, round: number): Promise<ClientFigures> {
+async function clientRun(who: Who, namesrvAddr: string, admin: Admin, messages: number, syncCount: number, round: number): Promise<ClientFigures> {
   const before = await storedCount(admin);
   const events: ChildEvent[] = await runChild({
-    script: who === 'ours' ? 'ours:_producer-child.ts' : 'peer:ali-ons-bench.cjs',
+    script: who === 'ali-ons' ? 'peer:ali-ons-bench.cjs' : 'ours:_producer-child.ts',
     env: {
       RMQ_NAMESRV: namesrvAddr,
       RMQ_TOPIC: TOPIC,
       RMQ_GROUP: `bench_${who.replace('-', '_')}_${round}`,
       RMQ_SIZE: String(SIZE),
       RMQ_COUNT: String(messages),
-      RMQ_SYNC_COUNT: String(syncCount),
+      RMQ_SYNC_COUNT: String(who === 'ours-ab' ? 0 : syncCount),
       RMQ_WARMUP: '500',
-      RMQ_INFLIGHT: INFLIGHT.join(','),
+      RMQ_INFLIGHT: (who === 'ours-ab' ? AUTOBATCH_INFLIGHT : INFLIGHT).join(','),
       RMQ_CONCURRENCY: INFLIGHT.join(','),
+      RMQ_AUTOBATCH: who === 'ours-ab' ? '1' : '0',
     },
   });
   const stored = (await storedCount(admin)) - before;
-  const sync = events.find((e) => e.event === 'sync') as ChildEvent & { p50: number; p99: number; failed: number };
+  const sync = events.find((e) => e.event === 'sync') as (ChildEvent & { p50: number; p99: number; failed: number }) | undefined;
   const asyncMsgPerSec: Record<number, number> = {};
-  let failed = sync.failed;
+  let failed = sync?.failed ?? 0;
   for (const e of events.filter((x) => x.event === 'async') as (ChildEvent & { inflight: number; count: number; ms: number; failed: number })[]) {
     asyncMsgPerSec[e.inflight] = e.count / (e.ms / 1000);
     failed += e.failed;
   }
   const acked = Number((events.find((e) => e.event === 'done') as ChildEvent & { acked?: number }).acked ?? NaN);
-  return { syncP50Ms: sync.p50, syncP99Ms: sync.p99, asyncMsgPerSec, failed, acked, stored };
+  return { syncP50Ms: sync?.p50 ?? NaN, syncP99Ms: sync?.p99 ?? NaN, asyncMsgPerSec, failed, acked, stored };
 }
 
 const crashes: string[] = [];
@@ -143,28 +151,33 @@ async function failover(groups: string[], victim: string): Promise<{ recoveryMs:
 
 const num = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
 
-function printComparison(ours: ClientFigures[], ali: ClientFigures[], messages: number, syncCount: number): void {
+function printComparison(ours: ClientFigures[], oursAB: ClientFigures[], ali: ClientFigures[], messages: number, syncCount: number): void {
   const w = 10;
   const cells = (xs: ClientFigures[], f: (c: ClientFigures) => string): string => xs.map((c) => f(c).padStart(w)).join('');
   const runs = (label: string) => ours.map((_, i) => `${label} ${i + 1}`.padStart(w)).join('');
   console.log(`one single-broker mock (8 queues), ${SIZE} B bodies; sync: ${syncCount} sequential sends; async: ${messages} sends per level`);
-  console.log('after 500 warm-up sends; each client in its own process, runs alternate ours → ali-ons → ours → ali-ons');
+  console.log('after 500 warm-up sends; each client in its own process, runs alternate ours → ours (autoBatch) → ali-ons, per round');
   console.log(`  ${''.padEnd(26)}${runs('ours')}${runs('ali-ons')}  ${'ours vs ali-ons'.padStart(15)}  target`);
-  const row = (label: string, f: (c: ClientFigures) => number, digits: number, better: 'higher' | 'lower', target?: number): void => {
-    const o = mean(ours.map(f));
+  const row = (label: string, f: (c: ClientFigures) => number, digits: number, better: 'higher' | 'lower', target?: number, mine = ours): void => {
+    const o = mean(mine.map(f));
     const a = mean(ali.map(f));
     const r = better === 'higher' ? ratio(o, a) : ratio(a, o);
     const t = target === undefined ? '—' : `>= ${target}× ${Number.parseFloat(r) >= target ? 'met' : 'MISSED'}`;
-    console.log(`  ${label.padEnd(26)}${cells(ours, (c) => num(f(c), digits))}${cells(ali, (c) => num(f(c), digits))}  ${r.padStart(15)}  ${t}`);
+    console.log(`  ${label.padEnd(26)}${cells(mine, (c) => num(f(c), digits))}${cells(ali, (c) => num(f(c), digits))}  ${r.padStart(15)}  ${t}`);
   };
   row('sync p50 (ms)', (c) => c.syncP50Ms, 2, 'lower');
   row('sync p99 (ms)', (c) => c.syncP99Ms, 2, 'lower');
   for (const n of INFLIGHT) row(`async msg/s, ${n} in flight`, (c) => c.asyncMsgPerSec[n], 0, 'higher', TARGET);
+  // Same ali-ons runs; our columns are the autoBatch runs.
+  for (const n of AUTOBATCH_INFLIGHT) row(`  ours (autoBatch), ${n}`, (c) => c.asyncMsgPerSec[n], 0, 'higher', TARGET, oursAB);
   const plain = (label: string, f: (c: ClientFigures) => number, target: string): void =>
     console.log(`  ${label.padEnd(26)}${cells(ours, (c) => num(f(c)))}${cells(ali, (c) => num(f(c)))}  ${''.padStart(15)}  ${target}`);
   plain('failed sends', (c) => c.failed, '0 (ours)');
   plain('acknowledged (incl. warm-up)', (c) => c.acked, '—');
   plain('lost (acked − stored)', (c) => Math.max(0, c.acked - c.stored), '0 (ours)');
+  console.log(
+    `  ours (autoBatch) runs: failed ${oursAB.map((c) => num(c.failed)).join(' / ')}, acknowledged ${oursAB.map((c) => num(c.acked)).join(' / ')}, lost ${oursAB.map((c) => num(Math.max(0, c.acked - c.stored))).join(' / ')} (target 0)`,
+  );
   console.log('  (ratio: ours ÷ ali-ons for throughput, ali-ons ÷ ours for latency, from the means; > 1 = ours better)');
 }
 
@@ -176,12 +189,13 @@ export default async function bench(): Promise<void> {
   const cluster = await MockCluster.start({ groups: [{ brokerName: 'broker-a', mode: 'single' }], timeScale: TIME_SCALE });
   const admin = new Admin({ namesrvAddr: cluster.namesrvAddr });
   const ours: ClientFigures[] = [];
+  const oursAB: ClientFigures[] = [];
   const ali: ClientFigures[] = [];
   try {
     await cluster.createTopic(TOPIC, { queues: QUEUES });
     await admin.start();
     for (let round = 1; round <= rounds; round++) {
-      for (const [who, list] of [['ours', ours], ['ali-ons', ali]] as const) {
+      for (const [who, list] of [['ours', ours], ['ours-ab', oursAB], ['ali-ons', ali]] as const) {
         // A crashed run is printed as n/a with its reason; the other runs still count.
         list.push(await clientRun(who, cluster.namesrvAddr, admin, messages, syncCount, round).catch((err: Error) => failedRun(who, round, err)));
       }
@@ -190,7 +204,7 @@ export default async function bench(): Promise<void> {
     await admin.shutdown();
     await cluster.stop();
   }
-  printComparison(ours, ali, messages, syncCount);
+  printComparison(ours, oursAB, ali, messages, syncCount);
   for (const c of crashes) console.log(`  CRASHED ${c}`);
 
   const one = await failover(['broker-a'], 'broker-a');

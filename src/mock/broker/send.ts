@@ -121,7 +121,8 @@ export async function processSend(broker: MockBroker, req: RemotingCommand, conn
   let transactionId: string | undefined;
   let status: 'SEND_OK' | 'FLUSH_DISK_TIMEOUT' | 'FLUSH_SLAVE_TIMEOUT' | 'SLAVE_NOT_AVAILABLE' = 'SEND_OK';
   for (const item of items) {
-    const props: Record<string, string> = { ...item.properties, ...batchProps };
+    // The decoded properties are this request's own: extend them in place (same order and values as a spread).
+    const props: Record<string, string> = batchProps === undefined ? item.properties : Object.assign(item.properties, batchProps);
     if (props.UNIQ_KEY === undefined) props.UNIQ_KEY = createUniqId();
     props.CLUSTER = broker.clusterName;
     let topic = header.topic;

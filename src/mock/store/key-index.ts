@@ -22,7 +22,8 @@ export interface IndexEntry {
 
 /** In-memory key and unique-key index. */
 export class KeyIndex {
-  private readonly table = new Map<string, IndexEntry[]>();
+  /** topic → key → entries in commitlog order. Two levels, so an add builds no `topic#key` string to hash. */
+  private readonly table = new Map<string, Map<string, IndexEntry[]>>();
   private count = 0;
 
   /** Number of entries. */
@@ -33,11 +34,17 @@ export class KeyIndex {
   /** Adds one entry. Re-adding an entry already present (same record, same kind) is a no-op. */
   add(topic: string, key: string, physOffset: number, storeTimestamp: number, kind: IndexKind): void {
     if (key === '') return;
-    const k = `${topic}#${key}`;
-    let list = this.table.get(k);
+    let keys = this.table.get(topic);
+    if (keys === undefined) {
+      keys = new Map();
+      this.table.set(topic, keys);
+    }
+    let list = keys.get(key);
     if (list === undefined) {
-      list = [];
-      this.table.set(k, list);
+      // The common case (a fresh UNIQ_KEY): one entry, no duplicate to look for.
+      keys.set(key, [{ physOffset, storeTimestamp, kind }]);
+      this.count++;
+      return;
     }
     // Dispatch runs in commitlog order, so duplicates can only sit at the tail.
     for (let i = list.length - 1; i >= 0 && list[i].physOffset >= physOffset; i--) {
@@ -57,7 +64,7 @@ export class KeyIndex {
    * (IndexService#queryOffset walks newest to oldest). `kind` restricts to one kind of entry.
    */
   query(topic: string, key: string, maxNum: number, begin: number, end: number, kind?: IndexKind): number[] {
-    const list = this.table.get(`${topic}#${key}`);
+    const list = this.table.get(topic)?.get(key);
     const out: number[] = [];
     if (list === undefined) return out;
     for (let i = list.length - 1; i >= 0 && out.length < maxNum; i--) {
@@ -71,12 +78,15 @@ export class KeyIndex {
 
   /** Drops every entry at or after `physOffset` (the log was truncated there). */
   truncateFrom(physOffset: number): void {
-    for (const [k, list] of this.table) {
-      let n = list.length;
-      while (n > 0 && list[n - 1].physOffset >= physOffset) n--;
-      this.count -= list.length - n;
-      if (n === 0) this.table.delete(k);
-      else list.length = n;
+    for (const [topic, keys] of this.table) {
+      for (const [k, list] of keys) {
+        let n = list.length;
+        while (n > 0 && list[n - 1].physOffset >= physOffset) n--;
+        this.count -= list.length - n;
+        if (n === 0) keys.delete(k);
+        else list.length = n;
+      }
+      if (keys.size === 0) this.table.delete(topic);
     }
   }
 
