@@ -132,7 +132,10 @@ export class MessageStore {
   /** The plain commitlog (the legacy one in dledger mode). */
   readonly commitLog: CommitLog;
   /** Pull-path window cache over the plain commitlog (see read-cache.ts). */
-  private readonly readCache = new CommitLogReadCache((offset, maxBytes) => this.commitLog.readRaw(offset, maxBytes));
+  private readonly readCache = new CommitLogReadCache(
+    (offset, maxBytes) => this.commitLog.readRaw(offset, maxBytes),
+    () => this.commitLog.mappedFileSize,
+  );
   /** Key / unique-key index (memory only, rebuilt on open). */
   readonly index = new KeyIndex();
   /** The config/ files. */

@@ -2,8 +2,8 @@
  * The pull path's commitlog read cache (the mock's stand-in for the page cache a real broker reads through mmap).
  *
  * A drain of a topic with several queues reads the same commitlog region once per queue, one record at a time: two
- * `readSync` calls per message. Here a miss reads one window (up to {@link WINDOW_BYTES} from the record, within its
- * file) and later records — of this queue and of the sibling queues interleaved with it — come out of that window as
+ * `readSync` calls per message. Here a miss reads one aligned window ({@link WINDOW_BYTES}, within its file) and
+ * later records — of this queue and of the sibling queues interleaved with it — come out of that window as
  * views. Only a few windows are kept (LRU).
  *
  * Staleness: appends never change bytes already read, and a window never claims bytes past its end, so new records
@@ -12,44 +12,58 @@
  * @module
  */
 
-/** Bytes read per miss. */
-export const WINDOW_BYTES = 512 * 1024;
-/** Windows kept. */
-const MAX_WINDOWS = 8;
+/** Window size: windows start at multiples of it, so every queue shares the same ones however far apart they are. */
+export const WINDOW_BYTES = 256 * 1024;
+/** Windows kept (the queues of a topic drifting apart by up to this many windows still share them). */
+const MAX_WINDOWS = 16;
 
 /** Reads raw commitlog bytes from an offset (to the end of its file, at most `maxBytes`). */
 export type RawReader = (offset: number, maxBytes: number) => Buffer;
 
-/** A small LRU of commitlog windows. */
+/** A small LRU of aligned commitlog windows. */
 export class CommitLogReadCache {
   private windows: { start: number; buf: Buffer }[] = [];
 
-  /** @param readRaw - the commitlog's raw range read */
-  constructor(private readonly readRaw: RawReader) {}
+  /**
+   * @param readRaw - the commitlog's raw range read
+   * @param fileSize - the commitlog's file size (windows are aligned inside each file)
+   */
+  constructor(
+    private readonly readRaw: RawReader,
+    private readonly fileSize: () => number,
+  ) {}
 
   /**
-   * The `size` bytes at `offset` as a view of a cached window, reading a new window on a miss; undefined when the
-   * log does not hold them.
+   * The `size` bytes at `offset` as a view of a cached window, reading the window on a miss (or when it was read
+   * before those bytes were written); undefined when the log does not hold them. A record straddling two windows is
+   * read on its own.
    * @param offset - physical offset
    * @param size - record size (from the consume-queue unit)
    */
   get(offset: number, size: number): Buffer | undefined {
-    const ws = this.windows;
-    for (let i = 0; i < ws.length; i++) {
-      const w = ws[i];
-      if (offset >= w.start && offset + size <= w.start + w.buf.length) {
-        if (i > 0) {
-          ws.splice(i, 1);
-          ws.unshift(w);
-        }
-        return w.buf.subarray(offset - w.start, offset - w.start + size);
-      }
+    const fileStart = offset - (offset % this.fileSize());
+    const start = fileStart + Math.floor((offset - fileStart) / WINDOW_BYTES) * WINDOW_BYTES;
+    if (offset + size > start + WINDOW_BYTES) {
+      const own = this.readRaw(offset, size);
+      return own.length >= size ? own : undefined;
     }
-    const buf = this.readRaw(offset, Math.max(WINDOW_BYTES, size));
-    if (buf.length < size) return undefined;
-    ws.unshift({ start: offset, buf });
-    if (ws.length > MAX_WINDOWS) ws.pop();
-    return buf.subarray(0, size);
+    const ws = this.windows;
+    let i = 0;
+    while (i < ws.length && ws[i].start !== start) i++;
+    let w = ws[i];
+    if (w === undefined || offset + size > start + w.buf.length) {
+      if (w !== undefined) ws.splice(i, 1);
+      // readRaw stops at the end of the file, so a window never spans two files.
+      const buf = this.readRaw(start, WINDOW_BYTES);
+      if (offset + size > start + buf.length) return undefined;
+      w = { start, buf };
+      ws.unshift(w);
+      if (ws.length > MAX_WINDOWS) ws.pop();
+    } else if (i > 0) {
+      ws.splice(i, 1);
+      ws.unshift(w);
+    }
+    return w.buf.subarray(offset - start, offset - start + size);
   }
 
   /** Forgets every window. */
