@@ -38,6 +38,10 @@ export interface ClientFigures {
   acked: number;
   /** Messages the broker stored during the run (queue max offsets, after − before). */
   stored: number;
+  /** CPU time of this (the mock's) process during the run, per stored message, µs (process.cpuUsage). */
+  mockCpuUs: number;
+  /** The client process's CPU per message by messages in flight, µs (reported by our child; ali-ons does not). */
+  clientCpuUs: Record<number, number>;
 }
 
 const INFLIGHT = [1, 64, 1024] as const;
@@ -61,6 +65,7 @@ type Who = 'ours' | 'ours-ab' | 'ali-ons';
 /** One run of one client in its child process. */
 async function clientRun(who: Who, namesrvAddr: string, admin: Admin, messages: number, syncCount: number, round: number): Promise<ClientFigures> {
   const before = await storedCount(admin);
+  const cpu0 = process.cpuUsage();
   const events: ChildEvent[] = await runChild({
     script: who === 'ali-ons' ? 'peer:ali-ons-bench.cjs' : 'ours:_producer-child.ts',
     env: {
@@ -76,23 +81,27 @@ async function clientRun(who: Who, namesrvAddr: string, admin: Admin, messages: 
       RMQ_AUTOBATCH: who === 'ours-ab' ? '1' : '0',
     },
   });
+  const cpu = process.cpuUsage(cpu0);
   const stored = (await storedCount(admin)) - before;
   const sync = events.find((e) => e.event === 'sync') as (ChildEvent & { p50: number; p99: number; failed: number }) | undefined;
   const asyncMsgPerSec: Record<number, number> = {};
   let failed = sync?.failed ?? 0;
-  for (const e of events.filter((x) => x.event === 'async') as (ChildEvent & { inflight: number; count: number; ms: number; failed: number })[]) {
+  const clientCpuUs: Record<number, number> = {};
+  for (const e of events.filter((x) => x.event === 'async') as (ChildEvent & { inflight: number; count: number; ms: number; failed: number; cpuUs?: number })[]) {
     asyncMsgPerSec[e.inflight] = e.count / (e.ms / 1000);
+    clientCpuUs[e.inflight] = e.cpuUs ?? NaN;
     failed += e.failed;
   }
   const acked = Number((events.find((e) => e.event === 'done') as ChildEvent & { acked?: number }).acked ?? NaN);
-  return { syncP50Ms: sync?.p50 ?? NaN, syncP99Ms: sync?.p99 ?? NaN, asyncMsgPerSec, failed, acked, stored };
+  const mockCpuUs = (cpu.user + cpu.system) / stored;
+  return { syncP50Ms: sync?.p50 ?? NaN, syncP99Ms: sync?.p99 ?? NaN, asyncMsgPerSec, failed, acked, stored, mockCpuUs, clientCpuUs };
 }
 
 const crashes: string[] = [];
 
 function failedRun(who: string, round: number, err: Error): ClientFigures {
   crashes.push(`${who} run ${round}: ${err.message}`);
-  return { syncP50Ms: NaN, syncP99Ms: NaN, asyncMsgPerSec: {}, failed: NaN, acked: NaN, stored: NaN };
+  return { syncP50Ms: NaN, syncP99Ms: NaN, asyncMsgPerSec: {}, failed: NaN, acked: NaN, stored: NaN, mockCpuUs: NaN, clientCpuUs: {} };
 }
 
 /** Sends in a loop, kills a leader of `victim`, and measures the election as the producer saw it. */
@@ -175,6 +184,11 @@ function printComparison(ours: ClientFigures[], oursAB: ClientFigures[], ali: Cl
   plain('failed sends', (c) => c.failed, '0 (ours)');
   plain('acknowledged (incl. warm-up)', (c) => c.acked, '—');
   plain('lost (acked − stored)', (c) => Math.max(0, c.acked - c.stored), '0 (ours)');
+  plain('mock CPU µs per stored msg', (c) => c.mockCpuUs, '—');
+  const cpuLine = (label: string, xs: ClientFigures[], n: number): string => `${label} ${xs.map((c) => num(c.clientCpuUs[n], 1)).join(' / ')}`;
+  console.log(
+    `  client CPU µs/msg at 1024 in flight: ${cpuLine('ours', ours, 1024)}; ${cpuLine('ours (autoBatch)', oursAB, 1024)}; mock CPU µs per stored msg with ours (autoBatch) ${oursAB.map((c) => num(c.mockCpuUs, 1)).join(' / ')}`,
+  );
   console.log(
     `  ours (autoBatch) runs: failed ${oursAB.map((c) => num(c.failed)).join(' / ')}, acknowledged ${oursAB.map((c) => num(c.acked)).join(' / ')}, lost ${oursAB.map((c) => num(Math.max(0, c.acked - c.stored))).join(' / ')} (target 0)`,
   );
