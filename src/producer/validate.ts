@@ -140,6 +140,12 @@ export interface PrepareLimits {
   namespace?: string;
 }
 
+/** 1 when a delay field is given (not undefined, not 0). */
+const given = (v: number | undefined): number => (v !== undefined && v !== 0 ? 1 : 0);
+
+/** The keys of a message without keys (shared: PreparedMessage.keys is never modified). */
+const NO_KEYS: string[] = [];
+
 function toBody(body: unknown): Buffer {
   if (typeof body === 'string') return Buffer.from(body, 'utf8');
   if (Buffer.isBuffer(body)) return body;
@@ -148,7 +154,7 @@ function toBody(body: unknown): Buffer {
 }
 
 function normalizeKeys(keys: unknown): string[] {
-  if (keys === undefined) return [];
+  if (keys === undefined) return NO_KEYS;
   const list = typeof keys === 'string' ? [keys] : Array.isArray(keys) ? (keys as unknown[]) : undefined;
   if (!list) throw new ValidationError('keys must be a string or an array of strings');
   return list.map((k) => {
@@ -197,8 +203,9 @@ export function prepareMessage(input: MessageInput, limits: PrepareLimits): Prep
     validatePropertyText(input.tags, 'tags');
     properties[MessageConst.TAGS] = input.tags;
   }
-  const delays = [input.delayTimeLevel, input.deliverTimeMs, input.delaySeconds].filter((v) => v !== undefined && v !== 0);
-  if (delays.length > 1) throw new ValidationError('give at most one of delayTimeLevel, deliverTimeMs and delaySeconds');
+  // Counted without building arrays: this runs for every message.
+  const delays = given(input.delayTimeLevel) + given(input.deliverTimeMs) + given(input.delaySeconds);
+  if (delays > 1) throw new ValidationError('give at most one of delayTimeLevel, deliverTimeMs and delaySeconds');
   positiveIntField('delayTimeLevel', input.delayTimeLevel, 0);
   if (input.delayTimeLevel) properties[MessageConst.DELAY] = String(input.delayTimeLevel);
   if (input.deliverTimeMs !== undefined) {
