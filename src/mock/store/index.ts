@@ -19,6 +19,8 @@ export {
   parsePropertiesString,
   parseRecord,
   patchPhysicalOffset,
+  type PropertyLookup,
+  PropsView,
   PHYSICAL_OFFSET_POSITION,
   QUEUE_OFFSET_POSITION,
   type RecordView,
