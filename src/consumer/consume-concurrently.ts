@@ -52,8 +52,16 @@ export class ConcurrentConsumeService {
     const size = this.host.settings.consumeMessageBatchMaxSize;
     if (size === 1) for (const m of msgs) this.waiting.push({ pq, batch: [m] });
     else for (let i = 0; i < msgs.length; i += size) this.waiting.push({ pq, batch: msgs.slice(i, i + size) });
-    this.pump();
+    // Start them on the next turn, not inline: the pull loop sends this queue's next PULL_MESSAGE first, so the
+    // broker works on it while the listener runs (Java hands the batch to its consume pool for the same reason),
+    // and the batches of every queue answered in this turn go out in one pump.
+    if (!this.resumeTimer && !this.stopped) this.resumeTimer = setImmediate(this.resume);
   }
+
+  private readonly resume = (): void => {
+    this.resumeTimer = undefined;
+    this.pump();
+  };
 
   /** Starts waiting batches while slots are free; re-entrant calls (a synchronous finish) just return. */
   private pump(): void {
@@ -64,10 +72,7 @@ export class ConcurrentConsumeService {
     while (this.running < max && this.head < this.waiting.length && !this.stopped) {
       if (started++ >= MAX_SYNC_RUN) {
         // Let pulls, timers and I/O in between long synchronous runs.
-        this.resumeTimer = setImmediate(() => {
-          this.resumeTimer = undefined;
-          this.pump();
-        });
+        this.resumeTimer = setImmediate(this.resume);
         break;
       }
       const job = this.waiting[this.head];

@@ -35,4 +35,6 @@ export { PullConsumer, type PullConsumerEvents } from './pull-consumer.js';
 export type { PullConsumerOptions } from './pull-options.js';
 export { ConsumerClient, type ConsumerClientOptions } from './consumer-client.js';
 export type { ConsumeHost } from './consume-host.js';
+export type { PushPullHost, PushQueueState } from './push-pull.js';
+export { OffsetMoveGuard, type OffsetMoveGuardOptions, type OffsetMoveVerdict } from './offset-move.js';
 export type { ResolvedPushOptions } from './push-options.js';
