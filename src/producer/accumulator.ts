@@ -9,7 +9,7 @@
  * Differences from Java, on purpose: messages are grouped by topic and by retry count (send vs sendAsync), not by
  * tag — each inner message carries its own TAGS, which the broker indexes per message; a group of one goes out as a
  * plain SEND_MESSAGE_V2; a group is also sent at once when nothing more can join it (every `maxInflight` slot is
- * held, see {@link ProduceAccumulator.flushAll}), instead of idling until its timer; and a batch never outgrows
+ * held, see {@link ProduceAccumulator.flushWhenFull}), instead of idling until its timer; and a batch never outgrows
  * `maxMessageSize`.
  * @module
  */
@@ -70,6 +70,7 @@ export class ProduceAccumulator {
   /** Bodies held by groups not yet answered (Java's currentlyHoldSize). */
   private heldBytes = 0;
   private heldCount = 0;
+  private fullCheck: NodeJS.Immediate | undefined;
 
   /**
    * @param limits - hold time and sizes
@@ -119,8 +120,25 @@ export class ProduceAccumulator {
     return true;
   }
 
-  /** Sends every group now (nothing more can join them: all slots are held, or the producer stops). */
+  /**
+   * Sends every group at the end of this event-loop turn if `stillFull()` says then that no message can join them
+   * (every `maxInflight` slot held). Not at once: when a batch's answer frees its slots they are handed over one by
+   * one, each to a message that joins a group while the limiter is momentarily full again — an immediate flush
+   * would send those one-message groups one by one. By the end of the turn every freed slot has been refilled.
+   * @param stillFull - whether every slot is still held
+   */
+  flushWhenFull(stillFull: () => boolean): void {
+    if (this.fullCheck !== undefined) return;
+    this.fullCheck = setImmediate(() => {
+      this.fullCheck = undefined;
+      if (stillFull()) this.flushAll();
+    });
+  }
+
+  /** Sends every group now (nothing more can join them: the producer stops). */
   flushAll(): void {
+    if (this.fullCheck !== undefined) clearImmediate(this.fullCheck);
+    this.fullCheck = undefined;
     for (const g of [...this.groups.values()]) this.fire(g);
   }
 

@@ -113,6 +113,8 @@ export class Producer extends EventEmitter<ProducerEvents> {
    */
   private readonly inflightSends = new Set<InflightSend>();
   private readonly attrsByTopic = new Map<string, Attributes>();
+  /** Every `maxInflight` slot is held (auto batching: nothing more can join a batch). */
+  private readonly limiterFull = (): boolean => this.limiter.pending >= this.options.maxInflight;
   /** Read by the send loop before each attempt, so a send orphaned by shutdown stops retrying. */
   private readonly stopped = (): RocketMQError | undefined => this.stopReason;
   private stopReason: ClientStateError | undefined;
@@ -455,7 +457,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
             if (this.stopReason) reject(this.stopReason);
             else if (batchable && this.accumulator?.add(first, propsText, retries, resolve, reject)) {
               // Every slot is held: nothing more can join a batch until one is answered, so waiting is useless.
-              if (this.limiter.pending >= o.maxInflight) this.accumulator.flushAll();
+              if (this.limiter.pending >= o.maxInflight) this.accumulator.flushWhenFull(this.limiterFull);
             } else sendOnWire(this.wire as WireContext, wire ?? aloneRequest(first, propsText, retries, o.sendMsgTimeout)).then((w) => resolve(w.result), reject);
           };
           const wait = this.limiter.enter(signal);

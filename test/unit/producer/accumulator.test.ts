@@ -94,6 +94,29 @@ describe('ProduceAccumulator', () => {
     expect(acc.waiting).toBe(0);
   });
 
+  it('flushWhenFull sends at the end of the turn, only if every slot is still held then', async () => {
+    const w = fakeWire();
+    const acc = new ProduceAccumulator({ ...LIMITS, batchMaxDelayMs: 30_000 }, w.send);
+    let full = true;
+    const first = collect(acc, [prep('A', 'x')]);
+    acc.flushWhenFull(() => full);
+    // Messages joining later in the same turn (slots handed over one by one) still go in the same batch.
+    const more = collect(acc, [prep('A', 'y'), prep('A', 'z')]);
+    acc.flushWhenFull(() => full);
+    expect(w.sent).toHaveLength(0);
+    await new Promise((r) => setImmediate(r));
+    expect(w.sent.map((s) => decodeBatchBody(s.body).length)).toEqual([3]);
+    await Promise.all([...first, ...more]);
+    full = false;
+    void collect(acc, [prep('A', 'w')]);
+    acc.flushWhenFull(() => full);
+    await new Promise((r) => setImmediate(r));
+    expect(w.sent).toHaveLength(1);
+    expect(acc.waiting).toBe(1);
+    acc.flushAll();
+    expect(w.sent).toHaveLength(2);
+  });
+
   it('never builds a batch larger than maxMessageSize', () => {
     const w = fakeWire();
     const acc = new ProduceAccumulator({ ...LIMITS, batchMaxBytes: 10_000, maxMessageSize: 300 }, w.send);
