@@ -22,8 +22,13 @@ describe('DLedger replication: a follower that lost more pushes than the dispatc
 
     // 1050 pushes to the isolated follower are lost: more than the dispatcher's 1000 in-flight window.
     g.isolate(lagging.selfId);
-    const lost = await Promise.all(Array.from({ length: 1050 }, (_, i) => leader.appendAsLeader(Buffer.from(`lost-${i}`))));
-    expect(lost.every((r) => r.status === 'SUCCESS')).toBe(true); // the other follower is the quorum
+    // In waves of 50: 1050 appends at once can outlast the (scaled) quorum-ack wait on a loaded machine, which is not
+    // what this test is about.
+    const lost = [];
+    for (let w = 0; w < 1050; w += 50) {
+      lost.push(...(await Promise.all(Array.from({ length: 50 }, (_, i) => leader.appendAsLeader(Buffer.from(`lost-${w + i}`))))));
+    }
+    expect(lost.filter((r) => r.status !== 'SUCCESS').map((r) => r.status)).toEqual([]); // the other follower is the quorum
     expect(lagging.log.endIndex).toBe(0);
     g.heal();
 
