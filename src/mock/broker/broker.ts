@@ -289,7 +289,9 @@ export class MockBroker extends EventEmitter<MockBrokerEvents> {
   /** Registers with every nameserver (REGISTER_BROKER, sync); failures are ignored until the next round. */
   async registerAll(): Promise<void> {
     const store = this._store;
-    if (!store || !this.server) return;
+    // A paused broker stands for a frozen (SIGSTOPped) JVM: it sends nothing. Registering from here would keep putting
+    // a deposed master back as brokerId 0 over the new leader for as long as it is paused.
+    if (!store || !this.server || this.paused) return;
     const topicConfigTable = Object.fromEntries([...store.config.topics].map(([k, v]) => [k, { ...v }]));
     const req = (): RemotingCommand =>
       encodeRegisterBrokerRequest(
