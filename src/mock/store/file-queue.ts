@@ -33,14 +33,16 @@ export interface QueueFile {
 interface BufferedFile extends QueueFile {
   /** Bytes already on disk; `length - flushed` bytes wait in `buf`. */
   flushed: number;
-  /** Unflushed bytes `[flushed, length)` at `buf[0 .. length - flushed)`; undefined when nothing waits. */
+  /** Unflushed bytes `[flushed, length)` at `buf[0 .. length - flushed)` (reused across turns); may be undefined when nothing waits. */
   buf: Buffer | undefined;
   /** Set once the descriptor is closed: a late flush must not write to a recycled descriptor. */
   closed: boolean;
 }
 
-/** First write-behind buffer of a file in a turn; it doubles as needed. */
-const MIN_BUFFER = 16 * 1024;
+/** First write-behind buffer of a file; it doubles as needed and is kept for the next turns. */
+const MIN_BUFFER = 4 * 1024;
+/** A buffer larger than this is dropped after its flush rather than kept (a burst should not pin memory). */
+const MAX_RETAINED = 1024 * 1024;
 /** Files with unflushed bytes, flushed together at the end of the turn. */
 const dirty = new Set<BufferedFile>();
 let flushScheduled = false;
@@ -72,7 +74,7 @@ function flushFile(f: BufferedFile): void {
   if (f.buf === undefined || n <= 0 || f.closed) return;
   writeFully(f.fd, f.buf.subarray(0, n), f.flushed);
   f.flushed = f.length;
-  f.buf = undefined;
+  if (f.buf.length > MAX_RETAINED) f.buf = undefined;
 }
 
 function writeFully(fd: number, bytes: Uint8Array, pos: number): void {

@@ -22,8 +22,11 @@ export interface IndexEntry {
 
 /** In-memory key and unique-key index. */
 export class KeyIndex {
-  /** topic → key → entries in commitlog order. Two levels, so an add builds no `topic#key` string to hash. */
-  private readonly table = new Map<string, Map<string, IndexEntry[]>>();
+  /**
+   * topic → key → entries in commitlog order. Two levels, so an add builds no `topic#key` string to hash; a key seen
+   * once (every UNIQ_KEY) holds its entry itself, a list only from the second entry on.
+   */
+  private readonly table = new Map<string, Map<string, IndexEntry | IndexEntry[]>>();
   private count = 0;
 
   /** Number of entries. */
@@ -39,12 +42,18 @@ export class KeyIndex {
       keys = new Map();
       this.table.set(topic, keys);
     }
-    let list = keys.get(key);
-    if (list === undefined) {
+    const found = keys.get(key);
+    if (found === undefined) {
       // The common case (a fresh UNIQ_KEY): one entry, no duplicate to look for.
-      keys.set(key, [{ physOffset, storeTimestamp, kind }]);
+      keys.set(key, { physOffset, storeTimestamp, kind });
       this.count++;
       return;
+    }
+    let list: IndexEntry[];
+    if (Array.isArray(found)) list = found;
+    else {
+      list = [found];
+      keys.set(key, list);
     }
     // Dispatch runs in commitlog order, so duplicates can only sit at the tail.
     for (let i = list.length - 1; i >= 0 && list[i].physOffset >= physOffset; i--) {
@@ -64,9 +73,10 @@ export class KeyIndex {
    * (IndexService#queryOffset walks newest to oldest). `kind` restricts to one kind of entry.
    */
   query(topic: string, key: string, maxNum: number, begin: number, end: number, kind?: IndexKind): number[] {
-    const list = this.table.get(topic)?.get(key);
+    const found = this.table.get(topic)?.get(key);
     const out: number[] = [];
-    if (list === undefined) return out;
+    if (found === undefined) return out;
+    const list = Array.isArray(found) ? found : [found];
     for (let i = list.length - 1; i >= 0 && out.length < maxNum; i--) {
       const e = list[i];
       if (e.storeTimestamp < begin || e.storeTimestamp > end) continue;
@@ -79,12 +89,13 @@ export class KeyIndex {
   /** Drops every entry at or after `physOffset` (the log was truncated there). */
   truncateFrom(physOffset: number): void {
     for (const [topic, keys] of this.table) {
-      for (const [k, list] of keys) {
+      for (const [k, found] of keys) {
+        const list = Array.isArray(found) ? found : [found];
         let n = list.length;
         while (n > 0 && list[n - 1].physOffset >= physOffset) n--;
         this.count -= list.length - n;
         if (n === 0) keys.delete(k);
-        else list.length = n;
+        else if (n < list.length) keys.set(k, list.slice(0, n));
       }
       if (keys.size === 0) this.table.delete(topic);
     }

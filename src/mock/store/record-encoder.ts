@@ -129,7 +129,10 @@ export class RecordEncoder {
   }
 }
 
-/** An unsigned 32-bit value as 8 uppercase hex digits. */
+/** Two uppercase hex digits per byte value. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+
+/** An unsigned 32-bit value as 8 uppercase hex digits (table lookups: this runs twice per stored message). */
 function hex8(n: number): string {
-  return (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
+  return HEX[(n >>> 24) & 0xff] + HEX[(n >>> 16) & 0xff] + HEX[(n >>> 8) & 0xff] + HEX[n & 0xff];
 }

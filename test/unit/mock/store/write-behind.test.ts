@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../../src/errors.js';
 import { encodeStoredMessage } from '../../../../src/message/stored.js';
 import { FileQueue, offsetToFileName } from '../../../../src/mock/store/file-queue.js';
+import { KeyIndex } from '../../../../src/mock/store/key-index.js';
 import { RecordEncoder } from '../../../../src/mock/store/record-encoder.js';
 import { parseRecord, offsetMsgIdOf } from '../../../../src/mock/store/record.js';
 import type { PutMessageInput } from '../../../../src/mock/store/types.js';
@@ -99,5 +100,33 @@ describe('RecordEncoder', () => {
     expect(() => enc.encode({ ...ok, properties: 'x'.repeat(40_000) }, 0, 1)).toThrow(ValidationError);
     expect(() => enc.encode(ok, 2 ** 60, 1)).toThrow(ValidationError);
     expect(() => enc.encode({ ...ok, storeHost: 5 as unknown as string }, 0, 1)).toThrow(ValidationError);
+  });
+});
+
+describe('KeyIndex (send path: one entry per fresh key, a list from the second on)', () => {
+  it('answers newest first, ignores re-adds, filters by kind and time, and truncates', () => {
+    const idx = new KeyIndex();
+    idx.add('T', 'k', 100, 10, 'key');
+    idx.add('T', 'k', 100, 10, 'key'); // re-dispatch after a restart: no-op
+    idx.add('T', 'u1', 100, 10, 'uniq');
+    idx.add('T', 'k', 300, 30, 'key');
+    idx.add('T', 'k', 200, 20, 'key'); // out of order: kept sorted
+    idx.add('U', 'k', 400, 40, 'key');
+    idx.add('T', '', 500, 50, 'key');
+    expect(idx.size).toBe(5);
+    expect(idx.query('T', 'k', 10, 0, 1e9)).toEqual([300, 200, 100]);
+    expect(idx.query('T', 'k', 2, 0, 1e9)).toEqual([300, 200]);
+    expect(idx.query('T', 'k', 10, 15, 25)).toEqual([200]);
+    expect(idx.query('T', 'u1', 10, 0, 1e9, 'uniq')).toEqual([100]);
+    expect(idx.query('T', 'u1', 10, 0, 1e9, 'key')).toEqual([]);
+    expect(idx.query('U', 'k', 10, 0, 1e9)).toEqual([400]);
+    idx.truncateFrom(200);
+    expect(idx.size).toBe(2);
+    expect(idx.query('T', 'k', 10, 0, 1e9)).toEqual([100]);
+    expect(idx.query('U', 'k', 10, 0, 1e9)).toEqual([]);
+    idx.add('T', 'k', 250, 25, 'key');
+    expect(idx.query('T', 'k', 10, 0, 1e9)).toEqual([250, 100]);
+    idx.clear();
+    expect(idx.size).toBe(0);
   });
 });
