@@ -92,4 +92,31 @@ describe('FrameSplitter', () => {
     expect(s.push(new Uint8Array(0))).toEqual([]);
     expect(s.push(new Uint8Array(f))).toHaveLength(1);
   });
+  it('copies only the frame that spans chunks: the frames after it stay views of their chunk', () => {
+    const big = encodeFrame({ ...createRequest(11, { k: 'v' }, Buffer.alloc(5000, 7)), opaque: 1 });
+    const [a, b] = frames(3).slice(1);
+    const second = Buffer.concat([big.subarray(3000), a, b]);
+    const s = new FrameSplitter();
+    expect(s.push(big.subarray(0, 1000))).toEqual([]);
+    expect(s.push(big.subarray(1000, 3000))).toEqual([]);
+    expect(s.buffered).toBe(3000);
+    const out = s.push(second);
+    expect(out.map((f) => decodeFrame(f).opaque)).toEqual([1, 1, 2]);
+    expect(out[0].equals(big.subarray(4))).toBe(true);
+    expect(out[0].buffer).not.toBe(second.buffer);
+    expect(out[1].buffer).toBe(second.buffer);
+    expect(out[2].buffer).toBe(second.buffer);
+    expect(s.buffered).toBe(0);
+  });
+
+  it('checks the length words of a frame whose first bytes came in tiny pieces', () => {
+    const s = new FrameSplitter({ maxFrameSize: 64 });
+    expect(s.push(Buffer.from('00', 'hex'))).toEqual([]);
+    expect(s.push(Buffer.from('00', 'hex'))).toEqual([]);
+    expect(() => s.push(Buffer.from('0100 0000 0000 0000'.replace(/ /g, ''), 'hex'))).toThrow(/exceeds the 64-byte maximum/);
+    const t = new FrameSplitter();
+    expect(t.push(Buffer.from('000000', 'hex'))).toEqual([]);
+    expect(t.push(Buffer.from('1000', 'hex'))).toEqual([]);
+    expect(() => t.push(Buffer.from('ffffff', 'hex'))).toThrow(/header length/);
+  });
 });
