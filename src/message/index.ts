@@ -10,7 +10,6 @@ export * from './crc32.js';
 export * from './compression.js';
 export * from './stored.js';
 export { StoredMessageExt, hexUpper } from './stored-ext.js';
-export type { StoredMessageFields } from './stored-ext.js';
 export * from './batch.js';
 export * from './ids.js';
 export * from './limits.js';

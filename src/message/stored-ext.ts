@@ -1,53 +1,14 @@
 /**
  * The MessageExt objects the stored-record decoder returns. Fields that cost string work (properties, ids,
- * host text) are computed on first access from the record bytes, so a consumer that only looks at bodies
- * and offsets pays for neither.
+ * host text) and the 64-bit numbers a consumer rarely reads (commit-log offset, timestamps, prepared offset) are
+ * read from the record bytes on first access, so a consumer that only looks at bodies and queue offsets pays for
+ * neither — one object per message, no side object of positions.
  * @module
  */
 import { decodeIp } from './hosts.js';
-import { KEY_SEPARATOR, MessageConst } from './constants.js';
+import { KEY_SEPARATOR, MessageConst, MessageSysFlag } from './constants.js';
 import { decodeProperties } from './properties.js';
 import type { MessageExt } from './types.js';
-
-/** Eagerly decoded fields and the byte positions of the lazy ones. */
-export interface StoredMessageFields {
-  /** See {@link MessageExt.topic}. */
-  topic: string;
-  /** See {@link MessageExt.body}. */
-  body: Buffer;
-  /** See {@link MessageExt.storeSize}. */
-  storeSize: number;
-  /** See {@link MessageExt.bodyCRC}. */
-  bodyCRC: number;
-  /** See {@link MessageExt.queueId}. */
-  queueId: number;
-  /** See {@link MessageExt.flag}. */
-  flag: number;
-  /** See {@link MessageExt.queueOffset}. */
-  queueOffset: number;
-  /** See {@link MessageExt.commitLogOffset}. */
-  commitLogOffset: number;
-  /** See {@link MessageExt.sysFlag}. */
-  sysFlag: number;
-  /** See {@link MessageExt.bornTimestamp}. */
-  bornTimestamp: number;
-  /** See {@link MessageExt.storeTimestamp}. */
-  storeTimestamp: number;
-  /** See {@link MessageExt.reconsumeTimes}. */
-  reconsumeTimes: number;
-  /** See {@link MessageExt.preparedTransactionOffset}. */
-  preparedTransactionOffset: number;
-  /** Absolute position of the born host IP. */
-  bornPos: number;
-  /** 4 or 16. */
-  bornIpLen: 4 | 16;
-  /** Absolute position of the store host IP. */
-  storePos: number;
-  /** 4 or 16. */
-  storeIpLen: 4 | 16;
-  /** Absolute position of the properties bytes (they end at the record end). */
-  propsStart: number;
-}
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
 
@@ -58,7 +19,17 @@ export function hexUpper(buf: Uint8Array, start = 0, end = buf.length): string {
   return s;
 }
 
-/** A decoded stored message; see {@link MessageExt}. */
+const TWO_32 = 2 ** 32;
+
+/** Reads a signed int64 as a number without BigInt (exact up to 2^53). */
+function readInt64(buf: Buffer, pos: number): number {
+  return buf.readInt32BE(pos) * TWO_32 + buf.readUInt32BE(pos + 4);
+}
+
+/**
+ * A decoded stored message; see {@link MessageExt}. Built by `decodeStoredMessage(s)`, which checks the record's
+ * layout first: the constructor trusts it.
+ */
 export class StoredMessageExt implements MessageExt {
   /** {@inheritDoc MessageExt.topic} */
   topic: string;
@@ -68,28 +39,26 @@ export class StoredMessageExt implements MessageExt {
   queueId: number;
   /** {@inheritDoc MessageExt.queueOffset} */
   queueOffset: number;
-  /** {@inheritDoc MessageExt.commitLogOffset} */
-  commitLogOffset: number;
   /** {@inheritDoc MessageExt.sysFlag} */
   sysFlag: number;
   /** {@inheritDoc MessageExt.flag} */
   flag: number;
-  /** {@inheritDoc MessageExt.bornTimestamp} */
-  bornTimestamp: number;
-  /** {@inheritDoc MessageExt.storeTimestamp} */
-  storeTimestamp: number;
   /** {@inheritDoc MessageExt.reconsumeTimes} */
   reconsumeTimes: number;
-  /** {@inheritDoc MessageExt.preparedTransactionOffset} */
-  preparedTransactionOffset: number;
-  /** {@inheritDoc MessageExt.bodyCRC} */
-  bodyCRC: number;
   /** {@inheritDoc MessageExt.storeSize} */
   storeSize: number;
 
   private readonly src: Buffer;
   private readonly recordStart: number;
-  private readonly f: StoredMessageFields;
+  /** The record's own host V6 bits (the public sysFlag may be changed by the application). */
+  private readonly hostBits: number;
+  /** Absolute position of the properties bytes (they end at the record end). */
+  private readonly propsStart: number;
+  private _commitLogOffset: number | undefined;
+  private _bornTimestamp: number | undefined;
+  private _storeTimestamp: number | undefined;
+  private _preparedTransactionOffset: number | undefined;
+  private _bodyCRC: number | undefined;
   private _properties: Record<string, string> | undefined;
   private _keys: string[] | undefined;
   private _tags: string | undefined | null = null;
@@ -102,32 +71,89 @@ export class StoredMessageExt implements MessageExt {
   /**
    * @param src - the buffer the record was read from (kept for the lazy fields).
    * @param recordStart - offset of the record in `src`.
+   * @param topic - the decoded topic.
+   * @param body - the body (a view into `src`, or the inflated copy).
+   * @param sysFlag - the record's sysFlag (COMPRESSED cleared when the body was inflated).
+   * @param propsStart - absolute position of the properties bytes in `src`.
    */
-  constructor(src: Buffer, recordStart: number, f: StoredMessageFields) {
+  constructor(src: Buffer, recordStart: number, topic: string, body: Buffer, sysFlag: number, propsStart: number) {
     this.src = src;
     this.recordStart = recordStart;
-    this.f = f;
-    this.topic = f.topic;
-    this.body = f.body;
-    this.queueId = f.queueId;
-    this.queueOffset = f.queueOffset;
-    this.commitLogOffset = f.commitLogOffset;
-    this.sysFlag = f.sysFlag;
-    this.flag = f.flag;
-    this.bornTimestamp = f.bornTimestamp;
-    this.storeTimestamp = f.storeTimestamp;
-    this.reconsumeTimes = f.reconsumeTimes;
-    this.preparedTransactionOffset = f.preparedTransactionOffset;
-    this.bodyCRC = f.bodyCRC;
-    this.storeSize = f.storeSize;
+    this.topic = topic;
+    this.body = body;
+    this.storeSize = src.readInt32BE(recordStart);
+    this.queueId = src.readInt32BE(recordStart + 12);
+    this.flag = src.readInt32BE(recordStart + 16);
+    this.queueOffset = readInt64(src, recordStart + 20);
+    this.sysFlag = sysFlag;
+    this.hostBits = sysFlag & (MessageSysFlag.BORNHOST_V6 | MessageSysFlag.STOREHOSTADDRESS_V6);
+    this.reconsumeTimes = src.readInt32BE(this.storeHostPos + this.storeIpLen + 4);
+    this.propsStart = propsStart;
+  }
+
+  private get bornIpLen(): 4 | 16 {
+    return this.hostBits & MessageSysFlag.BORNHOST_V6 ? 16 : 4;
+  }
+
+  private get storeIpLen(): 4 | 16 {
+    return this.hostBits & MessageSysFlag.STOREHOSTADDRESS_V6 ? 16 : 4;
+  }
+
+  /** Absolute position of STORETIMESTAMP (after BORNHOST ip + port). */
+  private get storeTimestampPos(): number {
+    return this.recordStart + 48 + this.bornIpLen + 4;
+  }
+
+  /** Absolute position of the STOREHOST ip. */
+  private get storeHostPos(): number {
+    return this.storeTimestampPos + 8;
+  }
+
+  /** {@inheritDoc MessageExt.commitLogOffset} */
+  get commitLogOffset(): number {
+    return (this._commitLogOffset ??= readInt64(this.src, this.recordStart + 28));
+  }
+  set commitLogOffset(value: number) {
+    this._commitLogOffset = value;
+  }
+
+  /** {@inheritDoc MessageExt.bornTimestamp} */
+  get bornTimestamp(): number {
+    return (this._bornTimestamp ??= readInt64(this.src, this.recordStart + 40));
+  }
+  set bornTimestamp(value: number) {
+    this._bornTimestamp = value;
+  }
+
+  /** {@inheritDoc MessageExt.storeTimestamp} */
+  get storeTimestamp(): number {
+    return (this._storeTimestamp ??= readInt64(this.src, this.storeTimestampPos));
+  }
+  set storeTimestamp(value: number) {
+    this._storeTimestamp = value;
+  }
+
+  /** {@inheritDoc MessageExt.preparedTransactionOffset} */
+  get preparedTransactionOffset(): number {
+    return (this._preparedTransactionOffset ??= readInt64(this.src, this.storeHostPos + this.storeIpLen + 8));
+  }
+  set preparedTransactionOffset(value: number) {
+    this._preparedTransactionOffset = value;
+  }
+
+  /** {@inheritDoc MessageExt.bodyCRC} */
+  get bodyCRC(): number {
+    return (this._bodyCRC ??= this.src.readInt32BE(this.recordStart + 8));
+  }
+  set bodyCRC(value: number) {
+    this._bodyCRC = value;
   }
 
   /** {@inheritDoc MessageExt.properties} */
   get properties(): Record<string, string> {
     if (this._properties === undefined) {
-      const end = this.recordStart + this.storeSize;
-      this._properties =
-        end > this.f.propsStart ? decodeProperties(this.src.toString('utf8', this.f.propsStart, end)) : {};
+      const end = this.recordStart + this.src.readInt32BE(this.recordStart);
+      this._properties = end > this.propsStart ? decodeProperties(this.src.toString('utf8', this.propsStart, end)) : {};
     }
     return this._properties;
   }
@@ -159,10 +185,10 @@ export class StoredMessageExt implements MessageExt {
   /** {@inheritDoc MessageExt.offsetMsgId} */
   get offsetMsgId(): string {
     if (this._offsetMsgId === undefined) {
-      const s = this.f.storePos;
+      const s = this.storeHostPos;
       // storeIP + port are contiguous in the record, and so is PHYSICALOFFSET (at +28).
       this._offsetMsgId =
-        hexUpper(this.src, s, s + this.f.storeIpLen + 4) +
+        hexUpper(this.src, s, s + this.storeIpLen + 4) +
         hexUpper(this.src, this.recordStart + 28, this.recordStart + 36);
     }
     return this._offsetMsgId;
@@ -181,7 +207,7 @@ export class StoredMessageExt implements MessageExt {
 
   /** {@inheritDoc MessageExt.bornHost} */
   get bornHost(): string {
-    if (this._bornHost === undefined) this._bornHost = this.hostAt(this.f.bornPos, this.f.bornIpLen);
+    if (this._bornHost === undefined) this._bornHost = this.hostAt(this.recordStart + 48, this.bornIpLen);
     return this._bornHost;
   }
   set bornHost(value: string) {
@@ -190,7 +216,7 @@ export class StoredMessageExt implements MessageExt {
 
   /** {@inheritDoc MessageExt.storeHost} */
   get storeHost(): string {
-    if (this._storeHost === undefined) this._storeHost = this.hostAt(this.f.storePos, this.f.storeIpLen);
+    if (this._storeHost === undefined) this._storeHost = this.hostAt(this.storeHostPos, this.storeIpLen);
     return this._storeHost;
   }
   set storeHost(value: string) {

@@ -179,6 +179,38 @@ function fail(offset: number, why: string): never {
 }
 
 /**
+ * The previous record's topic in the same buffer: records of one pull share their topic, so a byte compare with the
+ * previous one (a few nanoseconds) replaces a string decode and a string per message.
+ */
+interface TopicMemo {
+  /** Position of the previous topic bytes, -1 before the first record. */
+  pos: number;
+  /** Their length. */
+  len: number;
+  /** The decoded string. */
+  text: string;
+}
+
+/** Topics longer than this are always decoded (the byte compare is for the usual short names). */
+const TOPIC_MEMO_MAX = 64;
+
+function topicAt(buf: Buffer, pos: number, len: number, memo: TopicMemo | undefined): string {
+  if (memo === undefined || len > TOPIC_MEMO_MAX) return buf.toString('utf8', pos, pos + len);
+  if (memo.pos >= 0 && memo.len === len) {
+    let i = 0;
+    while (i < len && buf[memo.pos + i] === buf[pos + i]) i++;
+    if (i === len) {
+      memo.pos = pos;
+      return memo.text;
+    }
+  }
+  memo.pos = pos;
+  memo.len = len;
+  memo.text = buf.toString('utf8', pos, pos + len);
+  return memo.text;
+}
+
+/**
  * Decodes the record starting at `offset`.
  * @throws ProtocolError for truncated or inconsistent bytes; CompressionError for a body that fails to inflate.
  */
@@ -189,10 +221,16 @@ export function decodeStoredMessage(
 ): DecodedStoredMessage {
   const limit = buf.length;
   if (!Number.isInteger(offset) || offset < 0 || offset + 4 > limit) fail(offset, 'no room for TOTALSIZE');
+  const message = decodeRecord(buf, offset, options, undefined);
+  return { message, size: message.storeSize };
+}
+
+/** Checks the record at `offset` (room for TOTALSIZE already checked) and builds its message. */
+function decodeRecord(buf: Buffer, offset: number, options: DecodeStoredOptions, memo: TopicMemo | undefined): StoredMessageExt {
   const size = buf.readInt32BE(offset);
   if (size < MIN_RECORD) fail(offset, `TOTALSIZE ${size} too small`);
   const end = offset + size;
-  if (end > limit) fail(offset, `TOTALSIZE ${size} runs past the end (${limit - offset} bytes left)`);
+  if (end > buf.length) fail(offset, `TOTALSIZE ${size} runs past the end (${buf.length - offset} bytes left)`);
   const magic = buf.readInt32BE(offset + 4);
   if (magic !== MESSAGE_MAGIC_CODE_V1 && magic !== MESSAGE_MAGIC_CODE_V2) {
     fail(offset, magic === BLANK_MAGIC_CODE ? 'blank (end-of-file) record' : `unknown magic code 0x${(magic >>> 0).toString(16)}`);
@@ -200,14 +238,9 @@ export function decodeStoredMessage(
   let sysFlag = buf.readInt32BE(offset + 36);
   const bornIpLen = sysFlag & MessageSysFlag.BORNHOST_V6 ? 16 : 4;
   const storeIpLen = sysFlag & MessageSysFlag.STOREHOSTADDRESS_V6 ? 16 : 4;
-  const bornPos = offset + BORNHOST_POS;
-  const storeTsPos = bornPos + bornIpLen + 4;
-  const storePos = storeTsPos + 8;
-  let pos = storePos + storeIpLen + 4;
+  let pos = offset + BORNHOST_POS + bornIpLen + 4 + 8 + storeIpLen + 4;
   // Fixed part incl. BODYLEN must fit before the variable fields are read.
   if (pos + 16 > end) fail(offset, 'fixed fields run past TOTALSIZE');
-  const reconsumeTimes = buf.readInt32BE(pos);
-  const prepared = readInt64(buf, pos + 4);
   const bodyLen = buf.readInt32BE(pos + 12);
   pos += 16;
   if (bodyLen < 0 || pos + bodyLen > end) fail(offset, `BODYLEN ${bodyLen} does not fit`);
@@ -224,49 +257,23 @@ export function decodeStoredMessage(
     pos += 1;
   }
   if (topicLen < 0 || pos + topicLen + 2 > end) fail(offset, `TOPICLEN ${topicLen} does not fit`);
-  const topic = buf.toString('utf8', pos, pos + topicLen);
+  const topic = topicAt(buf, pos, topicLen, memo);
   pos += topicLen;
   const propsLen = buf.readInt16BE(pos);
   pos += 2;
   if (propsLen < 0 || pos + propsLen !== end) {
     fail(offset, `PROPSLEN ${propsLen} disagrees with TOTALSIZE ${size}`);
   }
-  const bodyCRC = buf.readInt32BE(offset + 8);
   let body: Buffer = EMPTY;
   if (options.readBody !== false && bodyLen > 0) {
     body = buf.subarray(bodyStart, bodyStart + bodyLen);
-    if (options.checkCRC === true && bodyCrc(body) !== bodyCRC) fail(offset, 'BODYCRC mismatch');
+    if (options.checkCRC === true && bodyCrc(body) !== buf.readInt32BE(offset + 8)) fail(offset, 'BODYCRC mismatch');
     if (options.decompress !== false && sysFlag & MessageSysFlag.COMPRESSED) {
       body = decompressBody(body, sysFlag, { maxOutputLength: options.maxDecompressedLength });
       sysFlag &= ~MessageSysFlag.COMPRESSED;
     }
   }
-  const message = new StoredMessageExt(buf, offset, {
-    topic,
-    body,
-    storeSize: size,
-    bodyCRC,
-    queueId: buf.readInt32BE(offset + 12),
-    flag: buf.readInt32BE(offset + 16),
-    queueOffset: readInt64(buf, offset + 20),
-    commitLogOffset: readInt64(buf, offset + 28),
-    sysFlag,
-    bornTimestamp: readInt64(buf, offset + 40),
-    storeTimestamp: readInt64(buf, storeTsPos),
-    reconsumeTimes,
-    preparedTransactionOffset: prepared,
-    bornPos,
-    bornIpLen,
-    storePos,
-    storeIpLen,
-    propsStart: end - propsLen,
-  });
-  return { message, size };
-}
-
-/** Reads a signed int64 as a number without BigInt (exact up to 2^53). */
-function readInt64(buf: Buffer, pos: number): number {
-  return buf.readInt32BE(pos) * TWO_32 + buf.readUInt32BE(pos + 4);
+  return new StoredMessageExt(buf, offset, topic, body, sysFlag, end - propsLen);
 }
 
 /**
@@ -276,11 +283,14 @@ function readInt64(buf: Buffer, pos: number): number {
  */
 export function decodeStoredMessages(buf: Buffer, options: DecodeStoredOptions = {}): MessageExt[] {
   const out: MessageExt[] = [];
+  const memo: TopicMemo = { pos: -1, len: 0, text: '' };
+  const limit = buf.length;
   let offset = 0;
-  while (offset < buf.length) {
-    const { message, size } = decodeStoredMessage(buf, offset, options);
+  while (offset < limit) {
+    if (offset + 4 > limit) fail(offset, 'no room for TOTALSIZE');
+    const message = decodeRecord(buf, offset, options, memo);
     out.push(message);
-    offset += size;
+    offset += message.storeSize;
   }
   return out;
 }

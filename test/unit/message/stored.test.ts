@@ -87,6 +87,36 @@ describe('stored message codec', () => {
     );
   });
 
+  it('records of one body that repeat, alternate or change their topic (same length too) all decode their own', () => {
+    const base = { body: Buffer.from('b'), queueId: 1, queueOffset: 0, commitLogOffset: 0, bornTimestamp: 1,
+      bornHost: '1.2.3.4:5', storeTimestamp: 2, storeHost: '5.6.7.8:9' };
+    const topics = ['TopicA', 'TopicA', 'TopicB', 'TopicA', 'TópicA', 'TópicA', 'x'.repeat(100), 'x'.repeat(99) + 'y', 'TopicA'];
+    const msgs = decodeStoredMessages(encodeStoredMessages(topics.map((topic, i) => ({ ...base, topic, queueOffset: i }))));
+    expect(msgs.map((m) => m.topic)).toEqual(topics);
+    expect(msgs.map((m) => m.queueOffset)).toEqual(topics.map((_, i) => i));
+  });
+
+  it('lazy fields read the record once and keep what the application assigns', () => {
+    const rec = { topic: 'T', body: Buffer.from('x'), queueId: 3, queueOffset: 2 ** 40, commitLogOffset: 2 ** 50 + 1,
+      bornTimestamp: 1_700_000_000_123, bornHost: '[::1]:5', storeTimestamp: 1_700_000_000_456, storeHost: '5.6.7.8:9',
+      reconsumeTimes: 4, preparedTransactionOffset: 77, properties: { TAGS: 'tg', KEYS: 'k1 k2' } };
+    const [m] = decodeStoredMessages(encodeStoredMessage(rec));
+    expect([m.commitLogOffset, m.bornTimestamp, m.storeTimestamp, m.preparedTransactionOffset, m.reconsumeTimes])
+      .toEqual([rec.commitLogOffset, rec.bornTimestamp, rec.storeTimestamp, 77, 4]);
+    expect([m.bornHost, m.storeHost, m.tags, m.keys]).toEqual(['[::1]:5', '5.6.7.8:9', 'tg', ['k1', 'k2']]);
+    m.commitLogOffset = 1;
+    m.bornTimestamp = 2;
+    m.storeTimestamp = 3;
+    m.preparedTransactionOffset = 4;
+    m.bodyCRC = 5;
+    m.reconsumeTimes++;
+    m.sysFlag = 0; // the host layout stays the record's own
+    expect([m.commitLogOffset, m.bornTimestamp, m.storeTimestamp, m.preparedTransactionOffset, m.bodyCRC, m.reconsumeTimes])
+      .toEqual([1, 2, 3, 4, 5, 5]);
+    expect(m.storeHost).toBe('5.6.7.8:9');
+    expect(JSON.parse(JSON.stringify(m))).toMatchObject({ commitLogOffset: 1, queueOffset: 2 ** 40, tags: 'tg' });
+  });
+
   it('decodeStoredMessage reads one record at an offset and reports its size', () => {
     const base = { topic: 'T', body: Buffer.from('x'), queueId: 0, queueOffset: 0, commitLogOffset: 0,
       bornTimestamp: 1, bornHost: '1.2.3.4:5', storeTimestamp: 2, storeHost: '5.6.7.8:9' };
