@@ -126,6 +126,42 @@ describe('RemotingConnection over loopback', () => {
     expect(got.map((c) => c.body!.toString())).toEqual(frames.map((_, i) => `burst-${i}`));
   });
 
+  it('answers to chunks read in one loop turn leave in one socket write at the end of that turn', async () => {
+    const { server, port } = await startServer();
+    server.handle(12, (req) => createResponse(req, 0, `ok-${req.extFields!.i}`));
+    const accepted = new Promise<RemotingConnection>((resolve) => server.once('connection', resolve));
+    const received: Buffer[] = [];
+    const client = net.connect(port, '127.0.0.1');
+    cleanups.push(() => void client.destroy());
+    client.on('data', (c: Buffer) => received.push(c));
+    const conn = await accepted;
+    type Sink = { _write: (...a: unknown[]) => unknown; _writev: (...a: unknown[]) => unknown };
+    const sock = conn.socket as unknown as Sink;
+    let socketWrites = 0;
+    for (const m of ['_write', '_writev'] as const) {
+      const orig = sock[m].bind(sock);
+      sock[m] = (...a: unknown[]) => {
+        socketWrites++;
+        return orig(...a);
+      };
+    }
+    // Two chunks handled in two separate callbacks of one loop phase, as libuv delivers a burst in 64 KiB pieces:
+    // the per-tick cork alone would write twice.
+    const frame = (i: number) => encodeFrame({ ...createRequest(12, { i: String(i) }), opaque: 100 + i });
+    await new Promise<void>((resolve) => {
+      setImmediate(() => conn.socket.emit('data', Buffer.concat([frame(0), frame(1)])));
+      setImmediate(() => conn.socket.emit('data', frame(2)));
+      setImmediate(() => setImmediate(resolve));
+    });
+    expect(socketWrites).toBe(1);
+    for (const deadline = Date.now() + 10_000; new FrameSplitter().push(Buffer.concat(received)).length < 3; ) {
+      if (Date.now() > deadline) throw new Error('answers did not arrive');
+      await sleep(5);
+    }
+    const got = new FrameSplitter().push(Buffer.concat(received)).map((f) => decodeFrame(f));
+    expect(got.map((c) => [c.opaque, c.remark])).toEqual([[100, 'ok-0'], [101, 'ok-1'], [102, 'ok-2']]);
+  });
+
   it('times out a request, with context, and forgets it', async () => {
     const { server, port } = await startServer();
     server.handle(11, () => undefined);
