@@ -130,3 +130,21 @@ export class Sleeper {
     this.pending.clear();
   }
 }
+
+/**
+ * Resolves to whether `p` settled within `ms` (its outcome is ignored).
+ * @param p - the promise
+ * @param ms - bound
+ */
+export async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const done = await Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms))),
+  ]);
+  clearTimeout(timer);
+  return done;
+}

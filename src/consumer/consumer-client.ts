@@ -81,7 +81,10 @@ export class ConsumerClient {
     if (this.started) return;
     const { addrs } = await resolveNamesrvAddrs({ namesrvAddr: this.options.namesrvAddr });
     this.namesrv = new NamesrvClient({ ...(this.options.transport ?? {}), addrs });
-    this.routes = new RouteManager({ source: this.namesrv, pollNameServerInterval: this.options.pollNameServerInterval ?? 30_000 });
+    const poll = this.options.pollNameServerInterval ?? 30_000;
+    // The consumers read every subscribed route right after start(); a first poll 10 ms later would only repeat
+    // those requests in the middle of start-up.
+    this.routes = new RouteManager({ source: this.namesrv, pollNameServerInterval: poll, firstPollDelayMs: Math.min(poll, 1000) });
     // A failed background poll keeps the old route; nothing to do but wait for the next one.
     this.routes.on('refreshError', () => undefined);
     this.routes.start();

@@ -12,7 +12,7 @@ import { ClientStateError, ValidationError } from '../errors.js';
 import type { HeartbeatData, SubscriptionData } from '../protocol/heartbeat.js';
 import { securedTransport } from '../client/security.js';
 import { ConcurrentConsumeService } from './consume-concurrently.js';
-import { Sleeper, type ConsumeHost } from './consume-host.js';
+import { Sleeper, within, type ConsumeHost } from './consume-host.js';
 import { OrderlyConsumeService } from './consume-orderly.js';
 import { ConsumerClient } from './consumer-client.js';
 import { defaultOffsetStoreDir, LocalFileOffsetStore, RemoteBrokerOffsetStore, type OffsetStore } from './offset-store.js';
@@ -21,7 +21,7 @@ import { installPushHandlers } from './push-handlers.js';
 import { resolvePushOptions, type PushConsumerOptions, type ResolvedPushOptions } from './push-options.js';
 import type { OffsetMovedEvent, OffsetMoveSuspectedEvent } from './offset-move.js';
 import { newQueueState, runPushPullLoop, type PushPullHost, type PushQueueState } from './push-pull.js';
-import { allocationFor } from './rebalance.js';
+import { allocationFor, groupByBroker } from './rebalance.js';
 import { parseSubscription } from './tag-filter.js';
 import { queueKey, retryTopicOf, type AsyncMessageListener, type ListenerOptions, type MessageExt, type MessageListener, type MessageQueue, type SyncMessageListener } from './types.js';
 
@@ -204,9 +204,10 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Co
       else this.concurrent = new ConcurrentConsumeService(this);
       await this.client.start(() => this.heartbeatData());
       this.removeHooks = installPushHandlers(this);
-      this.client.routes.on('routeChange', () => void this.client.sendHeartbeat());
       await Promise.all([...this.subs.keys()].map((t) => this.client.routes.refresh(t).catch(() => undefined)));
       await this.client.sendHeartbeat();
+      // Installed after the first heartbeat, which already covers the routes just read (not one more per topic).
+      this.client.routes.on('routeChange', () => void this.client.sendHeartbeat());
     } catch (err) {
       this.state = 'stopped';
       await this.client.close();
@@ -266,14 +267,13 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Co
   private async rebalanceOnce(): Promise<void> {
     const s = this.settings;
     let incomplete = false;
-    for (const topic of [...this.subs.keys()]) {
-      const mine = await allocationFor(this.client, s.consumerGroup, topic, s.messageModel, s.allocateMessageQueueStrategy);
-      if (!mine) {
-        incomplete = true;
-        continue;
-      }
-      if (!(await this.applyAllocation(topic, mine))) incomplete = true;
-    }
+    // Topics side by side: each costs round trips (member list, offsets), and start-up waits for all of them.
+    await Promise.all(
+      [...this.subs.keys()].map(async (topic) => {
+        const mine = await allocationFor(this.client, s.consumerGroup, topic, s.messageModel, s.allocateMessageQueueStrategy);
+        if (!mine || !(await this.applyAllocation(topic, mine))) incomplete = true;
+      }),
+    );
     for (const st of [...this.table.values()]) {
       if (!this.subs.has(st.pq.mq.topic)) await this.removeQueue(st);
     }
@@ -307,29 +307,34 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Co
       complete = locked.length === fresh.length;
       fresh = locked;
     }
-    const added: MessageQueue[] = [];
-    for (const mq of fresh) {
-      if (this.state !== 'running') break;
-      let offset: number;
-      try {
-        offset = await this.computePullFromWhere(mq);
-      } catch {
-        complete = false;
-        continue;
-      }
-      const pq = new ProcessQueue(mq, offset);
-      if (this.orderly) {
-        pq.locked = true;
-        pq.lastLockTimestamp = Date.now();
-      }
-      this.offsetStore.update(mq, offset, false);
-      const st = newQueueState(pq, this.settings);
-      this.table.set(queueKey(mq), st);
-      const loop = runPushPullLoop(this, st);
-      this.pullLoops.add(loop);
-      void loop.finally(() => this.pullLoops.delete(loop));
-      added.push(mq);
-    }
+    const started = new Set<MessageQueue>();
+    // Every queue's offset is asked for at once and each queue starts pulling as soon as its own answer is in:
+    // one round trip before the first pull instead of one per queue.
+    await Promise.all(
+      fresh.map(async (mq) => {
+        let offset: number;
+        try {
+          offset = await this.computePullFromWhere(mq);
+        } catch {
+          complete = false;
+          return;
+        }
+        if (this.state !== 'running') return;
+        const pq = new ProcessQueue(mq, offset);
+        if (this.orderly) {
+          pq.locked = true;
+          pq.lastLockTimestamp = Date.now();
+        }
+        this.offsetStore.update(mq, offset, false);
+        const st = newQueueState(pq, this.settings);
+        this.table.set(queueKey(mq), st);
+        const loop = runPushPullLoop(this, st);
+        this.pullLoops.add(loop);
+        void loop.finally(() => this.pullLoops.delete(loop));
+        started.add(mq);
+      }),
+    );
+    const added = fresh.filter((mq) => started.has(mq));
     if (added.length > 0 || removed.length > 0) this.emit('rebalance', { topic, added, removed });
     return complete;
   }
@@ -365,10 +370,8 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Co
   }
 
   private async lockQueues(mqs: MessageQueue[]): Promise<MessageQueue[]> {
-    const byBroker = new Map<string, MessageQueue[]>();
-    for (const q of mqs) byBroker.set(q.brokerName, [...(byBroker.get(q.brokerName) ?? []), q]);
     const out: MessageQueue[] = [];
-    for (const [brokerName, list] of byBroker) {
+    for (const [brokerName, list] of groupByBroker(mqs)) {
       try {
         const ok = new Set((await this.client.lockBatch(brokerName, this.settings.consumerGroup, list)).map(queueKey));
         out.push(...list.filter((q) => ok.has(queueKey(q))));
@@ -485,8 +488,7 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Co
     for (const st of states) st.pq.dropped = true;
     await this.persistOffsets(false);
     if (this.orderly && this.settings.messageModel === 'CLUSTERING') {
-      const byBroker = new Map<string, MessageQueue[]>();
-      for (const st of states) byBroker.set(st.pq.mq.brokerName, [...(byBroker.get(st.pq.mq.brokerName) ?? []), st.pq.mq]);
+      const byBroker = groupByBroker(states.map((st) => st.pq.mq));
       await Promise.all([...byBroker].map(([b, l]) => this.client.unlockBatch(b, this.settings.consumerGroup, l).catch(() => undefined)));
     }
     this.table.clear();
@@ -495,18 +497,4 @@ export class PushConsumer extends EventEmitter<PushConsumerEvents> implements Co
     await this.client.close();
     this.state = 'stopped';
   }
-}
-
-/** Resolves to whether `p` settled within `ms`. */
-async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const done = await Promise.race([
-    p.then(
-      () => true,
-      () => true,
-    ),
-    new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms))),
-  ]);
-  clearTimeout(timer);
-  return done;
 }

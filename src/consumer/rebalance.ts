@@ -46,3 +46,17 @@ export async function allocationFor(
   const valid = new Set(mqAll.map((q) => `${q.brokerName}@${q.queueId}`));
   return mine.filter((q) => q && q.topic === topic && valid.has(`${q.brokerName}@${q.queueId}`));
 }
+
+/**
+ * Queues grouped by broker name (lock and unlock requests go per broker), in first-seen order.
+ * @param mqs - queues
+ */
+export function groupByBroker(mqs: readonly MessageQueue[]): Map<string, MessageQueue[]> {
+  const out = new Map<string, MessageQueue[]>();
+  for (const q of mqs) {
+    const list = out.get(q.brokerName);
+    if (list) list.push(q);
+    else out.set(q.brokerName, [q]);
+  }
+  return out;
+}

@@ -70,8 +70,16 @@ export interface ConsumerModel {
  * @param mq - the queue
  */
 export function queueKey(mq: MessageQueue): string {
-  return `${mq.topic}@${mq.brokerName}@${mq.queueId}`;
+  // The same queue object is keyed once per acknowledged message (offset store, consume services): remember its
+  // key, checked against the fields so a queue object that was changed in place still gets its right key.
+  const memo = KEYS.get(mq);
+  if (memo !== undefined && memo.topic === mq.topic && memo.brokerName === mq.brokerName && memo.queueId === mq.queueId) return memo.key;
+  const key = `${mq.topic}@${mq.brokerName}@${mq.queueId}`;
+  KEYS.set(mq, { topic: mq.topic, brokerName: mq.brokerName, queueId: mq.queueId, key });
+  return key;
 }
+
+const KEYS = new WeakMap<MessageQueue, MessageQueue & { key: string }>();
 
 /** Prefix of a group's retry topic. */
 export const RETRY_GROUP_TOPIC_PREFIX = '%RETRY%';
