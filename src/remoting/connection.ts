@@ -120,6 +120,9 @@ function formatAddr(host: string | undefined, port: number | undefined): string 
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+/** Response bodies at least this large are written as their own buffer, not copied into the frame. */
+const SEPARATE_BODY_BYTES = 16 * 1024;
+
 /** A remoting connection; see the module description. */
 export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
   /** `host:port` of the peer. */
@@ -452,12 +455,20 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
   private reply(req: RemotingCommand, res: RemotingCommand | undefined): void {
     if (res === undefined || res === null || isOneway(req) || this.isClosed) return;
     let frame: Buffer;
+    let body: Buffer | undefined;
     try {
       const out: RemotingCommand = { ...res, opaque: req.opaque, flag: res.flag | FLAG_RESPONSE };
       if (this.language !== undefined) out.language = this.language;
       if (this.version !== undefined) out.version = this.version;
-      frame = this.encode(out);
+      if (out.body !== undefined && out.body.length >= SEPARATE_BODY_BYTES) {
+        // A large body (a pull answer) is written beside its encoded header in the same corked writev instead of
+        // being copied into one frame buffer first: the same bytes on the wire, one copy and allocation fewer.
+        body = out.body;
+        frame = this.encode({ ...out, body: undefined });
+        frame.writeInt32BE(frame.length - 4 + body.length, 0);
+      } else frame = this.encode(out);
     } catch (err) {
+      body = undefined;
       // The handler built something unencodable: that is a server-side bug, so the peer gets SYSTEM_ERROR.
       const message = err instanceof Error ? err.message : String(err);
       const out = createResponse(req, CODE_SYSTEM_ERROR, `invalid response: ${message}`);
@@ -467,6 +478,7 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
     }
     // A failed write means the connection is going down; 'close' reports that, so nothing to add here.
     this.writeFrame(frame, () => undefined);
+    if (body !== undefined) this.writeFrame(body, () => undefined);
   }
 
   /**

@@ -162,6 +162,29 @@ describe('RemotingConnection over loopback', () => {
     expect(got.map((c) => [c.opaque, c.remark])).toEqual([[100, 'ok-0'], [101, 'ok-1'], [102, 'ok-2']]);
   });
 
+  it('writes a large response body beside its header (one writev, no frame copy), the same frame on the wire', async () => {
+    const { server, port } = await startServer();
+    const big = randomBytes(100 * 1024);
+    server.handle(11, (req) => ({ ...createResponse(req, 0, 'big'), extFields: { n: '1' }, body: big }));
+    server.handle(12, (req) => ({ ...createResponse(req, 0, 'small'), body: Buffer.from('tiny') }));
+    const accepted = new Promise<RemotingConnection>((resolve) => server.once('connection', resolve));
+    const conn = await connect(port);
+    const srv = await accepted;
+    const batches: number[] = [];
+    const sock = srv.socket as unknown as { _writev: (chunks: unknown[], cb: unknown) => unknown };
+    const orig = sock._writev.bind(sock);
+    sock._writev = (chunks: unknown[], cb: unknown) => {
+      batches.push(chunks.length);
+      return orig(chunks, cb);
+    };
+    const res = await conn.invoke(createRequest(11, {}), { timeoutMs: 5000 });
+    expect([res.remark, res.extFields?.n, res.body?.equals(big)]).toEqual(['big', '1', true]);
+    expect(batches).toEqual([2]);
+    const small = await conn.invoke(createRequest(12, {}), { timeoutMs: 5000 });
+    expect(small.body?.toString()).toBe('tiny');
+    expect(batches).toEqual([2]);
+  });
+
   it('times out a request, with context, and forgets it', async () => {
     const { server, port } = await startServer();
     server.handle(11, () => undefined);
