@@ -27,6 +27,47 @@ function readInt64(buf: Buffer, pos: number): number {
 }
 
 /**
+ * The lazy fields of one message, apart from the message object: a consumer that reads only bodies and queue
+ * offsets keeps each message at a dozen fields and never allocates this.
+ */
+interface LazyFields {
+  _commitLogOffset: number | undefined;
+  _bornTimestamp: number | undefined;
+  _storeTimestamp: number | undefined;
+  _preparedTransactionOffset: number | undefined;
+  _bodyCRC: number | undefined;
+  _properties: Record<string, string> | undefined;
+  _keys: string[] | undefined;
+  /** null = not looked up yet (undefined is a valid answer). */
+  _tags: string | undefined | null;
+  _msgId: string | undefined;
+  _offsetMsgId: string | undefined;
+  _bornHost: string | undefined;
+  _storeHost: string | undefined;
+  /** null = not looked up yet. */
+  _transactionId: string | undefined | null;
+}
+
+/** Every field present from the start, so all such objects share one shape. */
+function newLazyFields(): LazyFields {
+  return {
+    _commitLogOffset: undefined,
+    _bornTimestamp: undefined,
+    _storeTimestamp: undefined,
+    _preparedTransactionOffset: undefined,
+    _bodyCRC: undefined,
+    _properties: undefined,
+    _keys: undefined,
+    _tags: null,
+    _msgId: undefined,
+    _offsetMsgId: undefined,
+    _bornHost: undefined,
+    _storeHost: undefined,
+    _transactionId: null,
+  };
+}
+
+/**
  * A decoded stored message; see {@link MessageExt}. Built by `decodeStoredMessage(s)`, which checks the record's
  * layout first: the constructor trusts it.
  */
@@ -54,19 +95,8 @@ export class StoredMessageExt implements MessageExt {
   private readonly hostBits: number;
   /** Absolute position of the properties bytes (they end at the record end). */
   private readonly propsStart: number;
-  private _commitLogOffset: number | undefined;
-  private _bornTimestamp: number | undefined;
-  private _storeTimestamp: number | undefined;
-  private _preparedTransactionOffset: number | undefined;
-  private _bodyCRC: number | undefined;
-  private _properties: Record<string, string> | undefined;
-  private _keys: string[] | undefined;
-  private _tags: string | undefined | null = null;
-  private _msgId: string | undefined;
-  private _offsetMsgId: string | undefined;
-  private _bornHost: string | undefined;
-  private _storeHost: string | undefined;
-  private _transactionId: string | undefined | null = null;
+  /** Computed or assigned values of the lazy fields; created on the first access to any of them. */
+  private lazy: LazyFields | undefined;
 
   /**
    * @param src - the buffer the record was read from (kept for the lazy fields).
@@ -109,127 +139,131 @@ export class StoredMessageExt implements MessageExt {
     return this.storeTimestampPos + 8;
   }
 
+  private get z(): LazyFields {
+    return (this.lazy ??= newLazyFields());
+  }
+
   /** {@inheritDoc MessageExt.commitLogOffset} */
   get commitLogOffset(): number {
-    return (this._commitLogOffset ??= readInt64(this.src, this.recordStart + 28));
+    return (this.z._commitLogOffset ??= readInt64(this.src, this.recordStart + 28));
   }
   set commitLogOffset(value: number) {
-    this._commitLogOffset = value;
+    this.z._commitLogOffset = value;
   }
 
   /** {@inheritDoc MessageExt.bornTimestamp} */
   get bornTimestamp(): number {
-    return (this._bornTimestamp ??= readInt64(this.src, this.recordStart + 40));
+    return (this.z._bornTimestamp ??= readInt64(this.src, this.recordStart + 40));
   }
   set bornTimestamp(value: number) {
-    this._bornTimestamp = value;
+    this.z._bornTimestamp = value;
   }
 
   /** {@inheritDoc MessageExt.storeTimestamp} */
   get storeTimestamp(): number {
-    return (this._storeTimestamp ??= readInt64(this.src, this.storeTimestampPos));
+    return (this.z._storeTimestamp ??= readInt64(this.src, this.storeTimestampPos));
   }
   set storeTimestamp(value: number) {
-    this._storeTimestamp = value;
+    this.z._storeTimestamp = value;
   }
 
   /** {@inheritDoc MessageExt.preparedTransactionOffset} */
   get preparedTransactionOffset(): number {
-    return (this._preparedTransactionOffset ??= readInt64(this.src, this.storeHostPos + this.storeIpLen + 8));
+    return (this.z._preparedTransactionOffset ??= readInt64(this.src, this.storeHostPos + this.storeIpLen + 8));
   }
   set preparedTransactionOffset(value: number) {
-    this._preparedTransactionOffset = value;
+    this.z._preparedTransactionOffset = value;
   }
 
   /** {@inheritDoc MessageExt.bodyCRC} */
   get bodyCRC(): number {
-    return (this._bodyCRC ??= this.src.readInt32BE(this.recordStart + 8));
+    return (this.z._bodyCRC ??= this.src.readInt32BE(this.recordStart + 8));
   }
   set bodyCRC(value: number) {
-    this._bodyCRC = value;
+    this.z._bodyCRC = value;
   }
 
   /** {@inheritDoc MessageExt.properties} */
   get properties(): Record<string, string> {
-    if (this._properties === undefined) {
+    if (this.z._properties === undefined) {
       const end = this.recordStart + this.src.readInt32BE(this.recordStart);
-      this._properties = end > this.propsStart ? decodeProperties(this.src.toString('utf8', this.propsStart, end)) : {};
+      this.z._properties = end > this.propsStart ? decodeProperties(this.src.toString('utf8', this.propsStart, end)) : {};
     }
-    return this._properties;
+    return this.z._properties;
   }
   set properties(value: Record<string, string>) {
-    this._properties = value;
+    this.z._properties = value;
   }
 
   /** {@inheritDoc MessageExt.keys} */
   get keys(): string[] {
-    if (this._keys === undefined) {
+    if (this.z._keys === undefined) {
       const raw = this.properties[MessageConst.KEYS];
-      this._keys = raw === undefined ? [] : raw.split(KEY_SEPARATOR).filter((k) => k.length > 0);
+      this.z._keys = raw === undefined ? [] : raw.split(KEY_SEPARATOR).filter((k) => k.length > 0);
     }
-    return this._keys;
+    return this.z._keys;
   }
   set keys(value: string[]) {
-    this._keys = value;
+    this.z._keys = value;
   }
 
   /** {@inheritDoc MessageExt.tags} */
   get tags(): string | undefined {
-    if (this._tags === null) this._tags = this.properties[MessageConst.TAGS];
-    return this._tags;
+    if (this.z._tags === null) this.z._tags = this.properties[MessageConst.TAGS];
+    return this.z._tags;
   }
   set tags(value: string | undefined) {
-    this._tags = value;
+    this.z._tags = value;
   }
 
   /** {@inheritDoc MessageExt.offsetMsgId} */
   get offsetMsgId(): string {
-    if (this._offsetMsgId === undefined) {
+    if (this.z._offsetMsgId === undefined) {
       const s = this.storeHostPos;
       // storeIP + port are contiguous in the record, and so is PHYSICALOFFSET (at +28).
-      this._offsetMsgId =
+      this.z._offsetMsgId =
         hexUpper(this.src, s, s + this.storeIpLen + 4) +
         hexUpper(this.src, this.recordStart + 28, this.recordStart + 36);
     }
-    return this._offsetMsgId;
+    return this.z._offsetMsgId;
   }
   set offsetMsgId(value: string) {
-    this._offsetMsgId = value;
+    this.z._offsetMsgId = value;
   }
 
   /** {@inheritDoc MessageExt.msgId} */
   get msgId(): string {
-    return this._msgId ?? this.properties[MessageConst.UNIQ_KEY] ?? this.offsetMsgId;
+    return this.z._msgId ?? this.properties[MessageConst.UNIQ_KEY] ?? this.offsetMsgId;
   }
   set msgId(value: string) {
-    this._msgId = value;
+    this.z._msgId = value;
   }
 
   /** {@inheritDoc MessageExt.bornHost} */
   get bornHost(): string {
-    if (this._bornHost === undefined) this._bornHost = this.hostAt(this.recordStart + 48, this.bornIpLen);
-    return this._bornHost;
+    if (this.z._bornHost === undefined) this.z._bornHost = this.hostAt(this.recordStart + 48, this.bornIpLen);
+    return this.z._bornHost;
   }
   set bornHost(value: string) {
-    this._bornHost = value;
+    this.z._bornHost = value;
   }
 
   /** {@inheritDoc MessageExt.storeHost} */
   get storeHost(): string {
-    if (this._storeHost === undefined) this._storeHost = this.hostAt(this.storeHostPos, this.storeIpLen);
-    return this._storeHost;
+    if (this.z._storeHost === undefined) this.z._storeHost = this.hostAt(this.storeHostPos, this.storeIpLen);
+    return this.z._storeHost;
   }
   set storeHost(value: string) {
-    this._storeHost = value;
+    this.z._storeHost = value;
   }
 
   /** {@inheritDoc MessageExt.transactionId} */
   get transactionId(): string | undefined {
-    if (this._transactionId === null) this._transactionId = this.properties[MessageConst.TRANSACTION_ID];
-    return this._transactionId;
+    if (this.z._transactionId === null) this.z._transactionId = this.properties[MessageConst.TRANSACTION_ID];
+    return this.z._transactionId;
   }
   set transactionId(value: string | undefined) {
-    this._transactionId = value;
+    this.z._transactionId = value;
   }
 
   private hostAt(pos: number, ipLen: 4 | 16): string {
