@@ -8,6 +8,7 @@
 
 import { handToRetry } from './retry.js';
 import { runListenerFast, type ConsumeHost } from './consume-host.js';
+import { telemetryActive } from './telemetry.js';
 import type { ProcessQueue } from './process-queue.js';
 import type { MessageExt } from './types.js';
 
@@ -20,7 +21,9 @@ export class ConcurrentConsumeService {
    * Batches waiting for a slot, FIFO from index {@link head}. A plain array instead of a task queue: a message
    * costs no closure, promise or event here, and a synchronous listener finishes without a microtask.
    */
-  private waiting: { pq: ProcessQueue; batch: MessageExt[] }[] = [];
+  private waiting: MessageExt[][] = [];
+  /** The queue of each waiting batch (a parallel array: no job object per message). */
+  private waitingPq: ProcessQueue[] = [];
   private head = 0;
   private running = 0;
   private pumping = false;
@@ -50,8 +53,18 @@ export class ConcurrentConsumeService {
   submit(pq: ProcessQueue, msgs: readonly MessageExt[]): void {
     if (this.stopped) return;
     const size = this.host.settings.consumeMessageBatchMaxSize;
-    if (size === 1) for (const m of msgs) this.waiting.push({ pq, batch: [m] });
-    else for (let i = 0; i < msgs.length; i += size) this.waiting.push({ pq, batch: msgs.slice(i, i + size) });
+    const { waiting, waitingPq } = this;
+    if (size === 1) {
+      for (const m of msgs) {
+        waiting.push([m]);
+        waitingPq.push(pq);
+      }
+    } else {
+      for (let i = 0; i < msgs.length; i += size) {
+        waiting.push(msgs.slice(i, i + size));
+        waitingPq.push(pq);
+      }
+    }
     // Start them on the next turn, not inline: the pull loop sends this queue's next PULL_MESSAGE first, so the
     // broker works on it while the listener runs (Java hands the batch to its consume pool for the same reason),
     // and the batches of every queue answered in this turn go out in one pump.
@@ -68,6 +81,8 @@ export class ConcurrentConsumeService {
     if (this.pumping || this.resumeTimer) return;
     this.pumping = true;
     const max = this.host.settings.consumeThreadMax;
+    // Once per run, not per call: whether an OpenTelemetry SDK is registered (a global lookup).
+    const telemetry = telemetryActive();
     let started = 0;
     while (this.running < max && this.head < this.waiting.length && !this.stopped) {
       if (started++ >= MAX_SYNC_RUN) {
@@ -75,28 +90,33 @@ export class ConcurrentConsumeService {
         this.resumeTimer = setImmediate(this.resume);
         break;
       }
-      const job = this.waiting[this.head];
-      this.waiting[this.head++] = undefined as never;
+      const i = this.head++;
+      const batch = this.waiting[i];
+      const pq = this.waitingPq[i];
+      this.waiting[i] = undefined as never;
+      this.waitingPq[i] = undefined as never;
       this.running++;
-      this.start(job.pq, job.batch);
+      this.start(pq, batch, telemetry);
     }
     if (this.head === this.waiting.length) {
       this.waiting = [];
+      this.waitingPq = [];
       this.head = 0;
     } else if (this.head > 4096 && this.head * 2 > this.waiting.length) {
       this.waiting = this.waiting.slice(this.head);
+      this.waitingPq = this.waitingPq.slice(this.head);
       this.head = 0;
     }
     this.pumping = false;
     if (this.running === 0 && this.head === this.waiting.length) this.notifyIdle();
   }
 
-  private start(pq: ProcessQueue, batch: MessageExt[]): void {
+  private start(pq: ProcessQueue, batch: MessageExt[], telemetry: boolean): void {
     if (pq.dropped || !this.host.isRunning()) {
       this.finished();
       return;
     }
-    const r = runListenerFast(this.host, pq, batch);
+    const r = runListenerFast(this.host, pq, batch, telemetry);
     if (typeof r === 'boolean') this.settle(pq, batch, r);
     else void r.then((ok) => this.settle(pq, batch, ok));
   }
@@ -175,6 +195,7 @@ export class ConcurrentConsumeService {
     if (this.resumeTimer) clearImmediate(this.resumeTimer);
     this.resumeTimer = undefined;
     this.waiting = [];
+    this.waitingPq = [];
     this.head = 0;
     if (this.running === 0) return;
     let timer: NodeJS.Timeout | undefined;

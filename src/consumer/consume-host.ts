@@ -75,13 +75,14 @@ export async function runListener(host: ConsumeHost, pq: ProcessQueue, batch: Me
  * @param host - the consumer
  * @param pq - the batch's queue
  * @param batch - the messages
+ * @param telemetry - whether an OpenTelemetry SDK is registered (asked once per run of calls by the caller)
  * @returns true for success, or a promise of it
  */
-export function runListenerFast(host: ConsumeHost, pq: ProcessQueue, batch: MessageExt[]): boolean | Promise<boolean> {
-  if (telemetryActive()) return runListener(host, pq, batch, false);
+export function runListenerFast(host: ConsumeHost, pq: ProcessQueue, batch: MessageExt[], telemetry = telemetryActive()): boolean | Promise<boolean> {
+  if (telemetry) return runListener(host, pq, batch, false);
   let r: ConsumeResult | void | undefined | PromiseLike<ConsumeResult | void | undefined>;
   try {
-    r = host.listener(batch, { messageQueue: pq.mq, orderly: false });
+    r = host.listener(batch, pq.concurrentContext);
   } catch {
     pq.lastConsumeTimestamp = Date.now();
     return false;

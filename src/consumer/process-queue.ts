@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { MessageExt, MessageQueue } from './types.js';
+import type { ConsumeContext, MessageExt, MessageQueue } from './types.js';
 
 /** The per-queue window. */
 export class ProcessQueue {
@@ -29,6 +29,12 @@ export class ProcessQueue {
   /** Orderly: resolves when the running consume step finishes (rebalance waits on it before unlocking). */
   idle: Promise<void> = Promise.resolve();
 
+  /**
+   * The context a concurrent listener gets for this queue: the same frozen object every call instead of a fresh one
+   * per message (it only names the queue).
+   */
+  readonly concurrentContext: ConsumeContext;
+
   /** In-flight messages by queue offset. */
   private readonly msgs = new Map<number, MessageExt>();
   /**
@@ -48,6 +54,7 @@ export class ProcessQueue {
   constructor(mq: MessageQueue, startOffset: number) {
     this.mq = mq;
     this.frontier = startOffset;
+    this.concurrentContext = Object.freeze({ messageQueue: mq, orderly: false });
   }
 
   /** Messages in flight. */
