@@ -46,6 +46,7 @@ import type { SendDeps, SendRetryEvent } from './send.js';
 import { aloneRequest, sendOnWire, type WireContext, type WireSend } from './wire.js';
 import { normalizeAbort, noop, waitOrTimeout, type InflightSend } from './settle.js';
 import { ProduceAccumulator } from './accumulator.js';
+import { quickEligible, quickSend, type QuickSendHost } from './async-send.js';
 import { checkPropertiesLength, prepareMessage, validateProducerOptions, withNamespace, type PrepareLimits } from './validate.js';
 
 /** Payload of the producer's `leaderChange` event. */
@@ -126,6 +127,8 @@ export class Producer extends EventEmitter<ProducerEvents> {
   private wire: WireContext | undefined;
   /** Auto batching (undefined unless `autoBatch`). */
   private accumulator: ProduceAccumulator | undefined;
+  /** The `sendAsync` quick path into the accumulator (undefined unless `autoBatch`). */
+  private quick: QuickSendHost | undefined;
   private _state: ProducerState = 'CREATED';
   private stopping: Promise<void> | undefined;
 
@@ -213,6 +216,9 @@ export class Producer extends EventEmitter<ProducerEvents> {
       if (o.autoBatch) {
         const limits = { batchMaxDelayMs: o.batchMaxDelayMs, batchMaxBytes: o.batchMaxBytes, totalBatchMaxBytes: o.totalBatchMaxBytes, maxMessageSize: o.maxMessageSize, budgetMs: o.sendMsgTimeout };
         this.accumulator = new ProduceAccumulator(limits, (s) => sendOnWire(wire, s));
+        this.quick = { limiter: this.limiter, maxInflight: o.maxInflight, accumulator: this.accumulator, inflightSends: this.inflightSends,
+          retries: o.retryTimesWhenSendAsyncFailed, budgetMs: o.sendMsgTimeout, limits: this.limits(), limiterFull: this.limiterFull,
+          attributes: (t) => this.sendAttributes(t), sendAlone: (s) => sendOnWire(wire, s) };
       }
       routes.start();
       this.heartbeat.start();
@@ -265,6 +271,8 @@ export class Producer extends EventEmitter<ProducerEvents> {
     this.assertRunning();
     // Backpressure: wait until nothing is queued behind the running sends.
     if (this.limiter.size > 0 || this.limiter.pending >= this.options.maxInflight) await this.limiter.onNoWaiters();
+    const q = this.quick;
+    if (q !== undefined && this._state === 'RUNNING' && quickEligible(q, msg, options) && !tracingEnabled() && quickSend(q, msg, callback)) return;
     const p = this.dispatch(msg, options, this.options.retryTimesWhenSendAsyncFailed, false);
     p.then(
       (r) => callback?.(undefined, r),
@@ -403,8 +411,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
       for (const m of batch ? batch.items : [first]) m.properties[MessageConst.SHARDINGKEY] = options.shardingKey;
     }
 
-    // 2. Span + trace context (skipped entirely when no tracer provider is registered).
-    // The span's attribute bag is only built when a tracer provider is registered.
+    // 2. Span + trace context (skipped entirely, attribute bag included, when no tracer provider is registered).
     const span = !tracingEnabled() ? undefined : startSendSpan({
       topic,
       group: this.group,

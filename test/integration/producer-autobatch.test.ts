@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Admin } from '../../src/admin/index.js';
 import { PushConsumer, type MessageExt } from '../../src/consumer/index.js';
 import { MockCluster } from '../../src/mock/index.js';
+import { ValidationError } from '../../src/errors.js';
 import { Producer, type SendResult } from '../../src/producer/index.js';
 import { RequestCode } from '../../src/protocol/request-codes.js';
 import type { RemotingCommand } from '../../src/remoting/command.js';
@@ -113,6 +114,44 @@ describe('autoBatch on a single broker', () => {
       expect(delayed.status).toBe('SEND_OK');
       for (const r of [plainA, plainB, ordered, compressed]) expect((await admin.queryMessageByUniqKey(TOPIC, r.msgId)).msgId).toBe(r.msgId);
     } finally {
+      await producer.shutdown();
+    }
+  });
+  it('sendAsync batches plain messages and reports every outcome to its callback, even when a callback throws', async () => {
+    requests.batch = 0;
+    requests.single = 0;
+    const producer = new Producer({ namesrvAddr: cluster.namesrvAddr, producerGroup: 'autobatch_pg3', autoBatch: true, maxInflight: 64, transport: { rpcHooks: [countSends] } });
+    await producer.start();
+    const outcomes = new Map<number, SendResult | Error>();
+    const thrown: unknown[] = [];
+    const onUnhandled = (e: unknown): void => void thrown.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const N = 200;
+      for (let i = 0; i < N; i++) {
+        // Message 7's callback throws: the other messages of its batch must still be settled.
+        await producer.sendAsync({ topic: TOPIC, keys: `qa-${i}`, body: `quick ${i}` }, (err, r) => {
+          outcomes.set(i, err ?? (r as SendResult));
+          if (i === 7) throw new Error('callback 7 fails');
+        });
+      }
+      // Validation errors reach the callback, as on the general path; delayed messages go alone.
+      await producer.sendAsync({ topic: '', body: 'x' }, (err) => void outcomes.set(-1, err as Error));
+      await producer.sendAsync({ topic: TOPIC, body: 'late', delayTimeLevel: 1 }, (err, r) => void outcomes.set(-2, err ?? (r as SendResult)));
+      await until(() => outcomes.size === N + 2, 10_000, 'every callback');
+      await until(() => thrown.length === 1, 2_000, 'the thrown callback error as an unhandled rejection');
+      expect((thrown[0] as Error).message).toBe('callback 7 fails');
+      expect(outcomes.get(-1)).toBeInstanceOf(ValidationError);
+      expect((outcomes.get(-2) as SendResult).status).toBe('SEND_OK');
+      const ok = [...Array(N).keys()].map((i) => outcomes.get(i) as SendResult);
+      expect(ok.every((r) => r.status === 'SEND_OK')).toBe(true);
+      expect(new Set(ok.map((r) => r.offsetMsgId)).size).toBe(N);
+      expect(requests.batch).toBeGreaterThan(0);
+      expect(requests.batch + requests.single).toBeLessThan(N / 4);
+      expect((await admin.queryMessageByUniqKey(TOPIC, ok[123].msgId)).keys).toEqual(['qa-123']);
+      expect(producer.diagnostics().inflight).toBe(0);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
       await producer.shutdown();
     }
   });

@@ -341,18 +341,30 @@ export class MockBroker extends EventEmitter<MockBrokerEvents> {
    * @param input - the record to store
    */
   async putMessage(input: PutMessageInput): Promise<PutOutcome> {
+    const now = this.putMessageNow(input);
+    if (now !== undefined) return now;
+    if (this.dledger) return this.dledger.put(input);
+    const result = (this._store as MessageStore).putMessage(input);
+    this.pullHold.notifyArrival(input.topic, input.queueId);
+    // Only a SYNC_MASTER with slaves gets here (see putMessageNow).
+    return { ok: true, result, status: await this.waitSlaves(result.physOffset + result.size) };
+  }
+
+  /**
+   * {@link MockBroker.putMessage} without a promise, when the answer needs no waiting (no DLedger quorum, no slave
+   * acks to wait for): the send processor stores a batch's messages in one synchronous loop, as the real broker
+   * appends a batch in one go. Undefined (nothing stored) when the put must go through `putMessage`.
+   * @param input - the record to store
+   */
+  putMessageNow(input: PutMessageInput): PutOutcome | undefined {
     if (!this._store || !this.server) return { ok: false, ...rejectSendOnSlave('4.9', false) };
     if (this._role === 'SLAVE') return { ok: false, ...rejectSendOnSlave(this.brokerVersion, this.dledger !== undefined) };
-    if (this.dledger) return this.dledger.put(input);
+    if (this.dledger || (this._role === 'SYNC_MASTER' && this.slaves.length > 0)) return undefined;
     const result = this._store.putMessage(input);
     this.pullHold.notifyArrival(input.topic, input.queueId);
     let status: SendStatus = 'SEND_OK';
-    if (this.slaves.length > 0) {
-      if (this._role === 'SYNC_MASTER') status = await this.waitSlaves(result.physOffset + result.size);
-      else for (const s of this.slaves) s.kick();
-    } else if (this._role === 'SYNC_MASTER') {
-      status = 'SLAVE_NOT_AVAILABLE';
-    }
+    if (this.slaves.length > 0) for (const s of this.slaves) s.kick();
+    else if (this._role === 'SYNC_MASTER') status = 'SLAVE_NOT_AVAILABLE';
     return { ok: true, result, status };
   }
 

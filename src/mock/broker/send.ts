@@ -150,7 +150,8 @@ export async function processSend(broker: MockBroker, req: RemotingCommand, conn
       reconsumeTimes,
     };
     parkIfNeeded(broker, input, props, now);
-    const out = await broker.putMessage(input);
+    // Stored at once when nothing needs waiting for: no promise and microtask per message of a batch.
+    const out = broker.putMessageNow(input) ?? (await broker.putMessage(input));
     if (!out.ok) return fail(req, out.code, out.remark);
     if (firstOffset < 0) firstOffset = out.result.queueOffset;
     msgIds.push(out.result.offsetMsgId);

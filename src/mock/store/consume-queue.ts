@@ -13,6 +13,8 @@ import { readLong, writeLong } from './record.js';
 export const CQ_UNIT_SIZE = 20;
 /** Default file size: 300 000 units, as `mappedFileSizeConsumeQueue`. */
 export const DEFAULT_CQ_FILE_SIZE = 300_000 * CQ_UNIT_SIZE;
+/** The unit being written by {@link ConsumeQueue.put} (no allocation per unit). */
+const UNIT_SCRATCH = Buffer.alloc(CQ_UNIT_SIZE);
 /** Size written into the units that fill a file before its first real unit (ConsumeQueue#fillPreBlank). */
 const BLANK_UNIT_SIZE = 0x7fffffff;
 
@@ -129,11 +131,14 @@ export class ConsumeQueue {
       }
       this.fillPreBlank(queueOffset);
     }
-    const b = Buffer.alloc(CQ_UNIT_SIZE);
+    // One scratch unit for every put: FileQueue.write copies it (or writes it through) before returning.
+    const b = UNIT_SCRATCH;
     writeLong(b, 0, unit.physOffset);
     b.writeInt32BE(unit.size, 8);
-    // tagsCode may be negative (a Java hashCode): int64 two's complement.
-    b.writeBigInt64BE(BigInt(unit.tagsCode), 12);
+    // tagsCode may be negative (a Java hashCode): int64 two's complement, which writeLong's word split gives for
+    // any safe integer; anything else takes the BigInt conversion (and its error).
+    if (Number.isSafeInteger(unit.tagsCode)) writeLong(b, 12, unit.tagsCode);
+    else b.writeBigInt64BE(BigInt(unit.tagsCode), 12);
     let f = this.queue.last;
     if (f === undefined || f.length === this.queue.fileSize) {
       f = this.queue.createFile(f === undefined ? 0 : f.start + this.queue.fileSize);

@@ -123,6 +123,9 @@ export interface QueryResult {
   indexLastUpdatePhyoffset: number;
 }
 
+/** A record encoded for a put; `counts`: it takes queue offset `queueOffset` of topicQueueTable entry `key`. */
+type EncodedPut = { bytes: Buffer; queueOffset: number; storeTimestamp: number; key: string; counts: boolean };
+
 /** The mock broker's message store. */
 export class MessageStore {
   /** Store mode. */
@@ -225,9 +228,10 @@ export class MessageStore {
   putMessage(input: PutMessageInput): PutMessageResult {
     this.checkOpen();
     if (this.mode !== 'plain') throw new ValidationError('putMessage is for plain mode; use prepareRecord in dledger mode');
-    const { bytes, queueOffset, storeTimestamp, advance } = this.encode(input);
+    const enc = this.encode(input);
+    const { bytes, queueOffset, storeTimestamp } = enc;
     const { physOffset, size } = this.commitLog.appendRecord(bytes);
-    advance();
+    this.advance(enc);
     // Catch up on records written but not yet dispatched (none in the common case: skip the read-back scan then).
     if (this.reputOffset < physOffset) this.dispatchPlain(this.reputOffset, physOffset);
     // The record just written is in hand, and so are its fields: dispatch without parsing it back. Properties given
@@ -249,8 +253,9 @@ export class MessageStore {
   prepareRecord(input: PutMessageInput): PreparedRecord {
     this.checkOpen();
     if (this.mode !== 'dledger') throw new ValidationError('prepareRecord is for dledger mode');
-    const { bytes, queueOffset, storeTimestamp, advance, key } = this.encode(input);
-    advance();
+    const enc = this.encode(input);
+    const { bytes, queueOffset, storeTimestamp, key } = enc;
+    this.advance(enc);
     const taken = this.topicQueueTable.get(key);
     return {
       bytes,
@@ -506,13 +511,7 @@ export class MessageStore {
     }
   }
 
-  private encode(input: PutMessageInput): {
-    bytes: Buffer;
-    queueOffset: number;
-    storeTimestamp: number;
-    key: string;
-    advance: () => void;
-  } {
+  private encode(input: PutMessageInput): EncodedPut {
     if (typeof input.topic !== 'string' || input.topic === '') throw new ValidationError('topic is required');
     if (!Number.isInteger(input.queueId) || input.queueId < 0) throw new ValidationError(`bad queueId ${String(input.queueId)}`);
     const key = `${input.topic}-${input.queueId}`;
@@ -522,15 +521,12 @@ export class MessageStore {
     const queueOffset = counts ? (this.topicQueueTable.get(key) ?? 0) : 0;
     const storeTimestamp = input.storeTimestamp ?? this.now();
     const bytes = this.encoder.encode(input, queueOffset, storeTimestamp);
-    return {
-      bytes,
-      queueOffset,
-      storeTimestamp,
-      key,
-      advance: () => {
-        if (counts) this.topicQueueTable.set(key, queueOffset + 1);
-      },
-    };
+    return { bytes, queueOffset, storeTimestamp, key, counts };
+  }
+
+  /** Takes the queue offset of an encoded record (once it is appended or prepared). */
+  private advance(enc: EncodedPut): void {
+    if (enc.counts) this.topicQueueTable.set(enc.key, enc.queueOffset + 1);
   }
 
   private dispatchPlain(from: number, before = Number.MAX_SAFE_INTEGER): number {

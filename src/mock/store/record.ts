@@ -68,7 +68,7 @@ export function readLong(buf: Buffer, off: number): number {
   return buf.readInt32BE(off) * 2 ** 32 + buf.readUInt32BE(off + 4);
 }
 
-/** Writes a non-negative safe integer as an int64. */
+/** Writes a safe integer as an int64 (a negative one in two's complement: the word split is exact for any safe integer). */
 export function writeLong(buf: Buffer, off: number, value: number): void {
   buf.writeUInt32BE(Math.floor(value / 2 ** 32) >>> 0, off);
   buf.writeUInt32BE(value >>> 0, off + 4);
