@@ -19,9 +19,11 @@
  *
  * Env: BENCH_MESSAGES (20000), BENCH_SYNC (2000), BENCH_ROUNDS (2), BENCH_CPU_PROF=<dir> (profile the children).
  */
+import { loadavg } from 'node:os';
 import { Admin } from '../../src/admin/index.js';
 import { MockCluster } from '../../src/mock/index.js';
 import { Producer } from '../../src/producer/index.js';
+import { resolveOptions } from '../../src/producer/options.js';
 import { mean, ratio, runChild, type ChildEvent } from './_child.js';
 
 /** Figures of one client run. */
@@ -40,7 +42,7 @@ export interface ClientFigures {
   stored: number;
   /** CPU time of this (the mock's) process during the run, per stored message, µs (process.cpuUsage). */
   mockCpuUs: number;
-  /** The client process's CPU per message by messages in flight, µs (reported by our child; ali-ons does not). */
+  /** The client process's CPU per message by messages in flight, µs (process.cpuUsage in the child, both clients). */
   clientCpuUs: Record<number, number>;
 }
 
@@ -160,12 +162,19 @@ async function failover(groups: string[], victim: string): Promise<{ recoveryMs:
 
 const num = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
 
-function printComparison(ours: ClientFigures[], oursAB: ClientFigures[], ali: ClientFigures[], messages: number, syncCount: number): void {
+/** The 1 / 5 / 15-minute load averages, for the header (a shared machine's figures mean little without them). */
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' / ');
+
+function printComparison(ours: ClientFigures[], oursAB: ClientFigures[], ali: ClientFigures[], messages: number, syncCount: number, loadAtStart: string): void {
   const w = 10;
   const cells = (xs: ClientFigures[], f: (c: ClientFigures) => string): string => xs.map((c) => f(c).padStart(w)).join('');
   const runs = (label: string) => ours.map((_, i) => `${label} ${i + 1}`.padStart(w)).join('');
   console.log(`one single-broker mock (8 queues), ${SIZE} B bodies; sync: ${syncCount} sequential sends; async: ${messages} sends per level`);
   console.log('after 500 warm-up sends; each client in its own process, runs alternate ours → ours (autoBatch) → ali-ons, per round');
+  const ab = resolveOptions({ producerGroup: 'x' });
+  console.log(
+    `ours (autoBatch): batchMaxDelayMs ${ab.batchMaxDelayMs}, batchMaxBytes ${ab.batchMaxBytes}, totalBatchMaxBytes ${ab.totalBatchMaxBytes} (defaults); load average (1 / 5 / 15 min) at start ${loadAtStart}, at end ${load()}`,
+  );
   console.log(`  ${''.padEnd(26)}${runs('ours')}${runs('ali-ons')}  ${'ours vs ali-ons'.padStart(15)}  target`);
   const row = (label: string, f: (c: ClientFigures) => number, digits: number, better: 'higher' | 'lower', target?: number, mine = ours): void => {
     const o = mean(mine.map(f));
@@ -186,9 +195,12 @@ function printComparison(ours: ClientFigures[], oursAB: ClientFigures[], ali: Cl
   plain('lost (acked − stored)', (c) => Math.max(0, c.acked - c.stored), '0 (ours)');
   plain('mock CPU µs per stored msg', (c) => c.mockCpuUs, '—');
   const cpuLine = (label: string, xs: ClientFigures[], n: number): string => `${label} ${xs.map((c) => num(c.clientCpuUs[n], 1)).join(' / ')}`;
-  console.log(
-    `  client CPU µs/msg at 1024 in flight: ${cpuLine('ours', ours, 1024)}; ${cpuLine('ours (autoBatch)', oursAB, 1024)}; mock CPU µs per stored msg with ours (autoBatch) ${oursAB.map((c) => num(c.mockCpuUs, 1)).join(' / ')}`,
-  );
+  for (const n of [1024, 64]) {
+    console.log(
+      `  client CPU µs/msg at ${n} in flight: ${cpuLine('ours', ours, n)}; ${cpuLine('ours (autoBatch)', oursAB, n)}; ${cpuLine('ali-ons', ali, n)}`,
+    );
+  }
+  console.log(`  mock CPU µs per stored msg with ours (autoBatch) ${oursAB.map((c) => num(c.mockCpuUs, 1)).join(' / ')} (whole child run: warm-up, both levels, start-up)`);
   console.log(
     `  ours (autoBatch) runs: failed ${oursAB.map((c) => num(c.failed)).join(' / ')}, acknowledged ${oursAB.map((c) => num(c.acked)).join(' / ')}, lost ${oursAB.map((c) => num(Math.max(0, c.acked - c.stored))).join(' / ')} (target 0)`,
   );
@@ -200,6 +212,7 @@ export default async function bench(): Promise<void> {
   const messages = Number(process.env.BENCH_MESSAGES ?? 20_000);
   const syncCount = Number(process.env.BENCH_SYNC ?? 2000);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+  const loadAtStart = load();
   const cluster = await MockCluster.start({ groups: [{ brokerName: 'broker-a', mode: 'single' }], timeScale: TIME_SCALE });
   const admin = new Admin({ namesrvAddr: cluster.namesrvAddr });
   const ours: ClientFigures[] = [];
@@ -218,7 +231,7 @@ export default async function bench(): Promise<void> {
     await admin.shutdown();
     await cluster.stop();
   }
-  printComparison(ours, oursAB, ali, messages, syncCount);
+  printComparison(ours, oursAB, ali, messages, syncCount, loadAtStart);
   for (const c of crashes) console.log(`  CRASHED ${c}`);
 
   const one = await failover(['broker-a'], 'broker-a');

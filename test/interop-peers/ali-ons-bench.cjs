@@ -7,7 +7,7 @@
  * RMQ_SYNC_COUNT (sequential sends timed one by one, 0 = skip), RMQ_COUNT (measured sends per concurrency, 20000),
  * RMQ_CONCURRENCY (comma list; ali-ons has no maxInflight, so N workers each awaiting send() keep N in flight).
  * Output: JSON lines {event:'sync', count, p50, p99, failed} (when RMQ_SYNC_COUNT > 0), {event:'async', inflight,
- * count, ms, failed} per concurrency, and last {event:'done', count, ms, failed, acked} (acked: every SEND_OK, warm-up included) repeating the last async run (the
+ * count, ms, failed, cpuUs} per concurrency, and last {event:'done', count, ms, failed, acked} (acked: every SEND_OK, warm-up included) repeating the last async run (the
  * shape mock.ts reads), or {event:'fatal', message}. Exits 0 only after 'done'.
  */
 const { Producer, Message } = require('ali-ons');
@@ -72,9 +72,12 @@ function pct(sorted, p) {
     await run(warmup, concurrency);
     failed = 0;
     const start = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
     await run(count, concurrency);
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    last = { count, ms, failed };
+    const cpu = process.cpuUsage(cpu0);
+    // cpuUs: this process's CPU (user + system) over the measured sends, per message (as our child reports it).
+    last = { count, ms, failed, cpuUs: (cpu.user + cpu.system) / count };
     out({ event: 'async', inflight: concurrency, ...last });
   }
   out({ event: 'done', ...last, acked });
