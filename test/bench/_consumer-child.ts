@@ -19,7 +19,9 @@ try {
   const seen = new Uint8Array(count);
   let unique = 0;
   let handled = 0;
+  let firstMs = NaN;
   const latencies: number[] = [];
+  let t0 = 0;
   let drained!: () => void;
   let liveDone!: () => void;
   const drainedP = new Promise<void>((r) => (drained = r));
@@ -44,7 +46,7 @@ try {
         if (latencies.length === live) liveDone();
         continue;
       }
-      handled++;
+      if (handled++ === 0) firstMs = performance.now() - t0;
       const i = Number(text.split('|')[1]);
       if (seen[i] === 0) {
         seen[i] = 1;
@@ -52,12 +54,12 @@ try {
       }
     }
   });
-  const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  t0 = performance.now();
   await consumer.start();
   await drainedP;
   const cpu = process.cpuUsage(cpu0);
-  emit({ event: 'drained', ms: performance.now() - t0, cpuUs: cpu.user + cpu.system, handled, duplicates: handled - unique });
+  emit({ event: 'drained', ms: performance.now() - t0, cpuUs: cpu.user + cpu.system, sysUs: cpu.system, firstMs, handled, duplicates: handled - unique });
   await liveP;
   latencies.sort((a, b) => a - b);
   emit({ event: 'done', live: latencies.length, p50: pct(latencies, 50), p99: pct(latencies, 99) });

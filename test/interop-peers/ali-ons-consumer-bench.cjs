@@ -31,6 +31,7 @@ function pct(sorted, p) {
   const seen = new Uint8Array(count);
   let unique = 0;
   let handled = 0;
+  let firstMs = NaN;
   const latencies = [];
   let drained;
   let liveDone;
@@ -52,7 +53,7 @@ function pct(sorted, p) {
   consumer.on('error', () => {});
   consumer.subscribe(topic, '*', async (msg) => {
     const text = msg.body.toString('latin1', 0, 32);
-    handled++;
+    if (handled++ === 0) firstMs = performance.now() - t0;
     const i = Number(text.split('|')[1]);
     if (seen[i] === 0) {
       seen[i] = 1;
@@ -66,7 +67,7 @@ function pct(sorted, p) {
   await consumer.ready();
   await drainedP;
   const cpu = process.cpuUsage(cpu0);
-  out({ event: 'drained', ms: performance.now() - t0, cpuUs: cpu.user + cpu.system, handled, duplicates: handled - unique });
+  out({ event: 'drained', ms: performance.now() - t0, cpuUs: cpu.user + cpu.system, sysUs: cpu.system, firstMs, handled, duplicates: handled - unique });
   await liveP;
   latencies.sort((a, b) => a - b);
   out({ event: 'done', live: latencies.length, p50: pct(latencies, 50), p99: pct(latencies, 99) });
