@@ -4,6 +4,11 @@
  *
  * Choice: memory only. The store rebuilds it on every open by re-dispatching the commitlog(s), legacy records
  * included, so there is no index file format to keep in step; lookups are exact (no hash collisions to filter).
+ *
+ * Adds are queued (plain arrays, no hashing) and folded into the table before anything reads it (`query`, `size`,
+ * `truncateFrom`): the real broker builds its index on the reput thread, off the send path, and so does this one —
+ * a burst of sends costs an array push per key, and the first query after it pays for the table inserts. Every
+ * query sees every entry added before it, so answers are unchanged.
  * @module
  */
 
@@ -28,15 +33,38 @@ export class KeyIndex {
    */
   private readonly table = new Map<string, Map<string, IndexEntry | IndexEntry[]>>();
   private count = 0;
+  /** Adds not yet in `table`, in call order (parallel arrays: no object per entry). */
+  private readonly pendingTopic: string[] = [];
+  private readonly pendingKey: string[] = [];
+  private readonly pendingPhys: number[] = [];
+  private readonly pendingTime: number[] = [];
+  private readonly pendingKind: IndexKind[] = [];
 
   /** Number of entries. */
   get size(): number {
+    this.drain();
     return this.count;
   }
 
   /** Adds one entry. Re-adding an entry already present (same record, same kind) is a no-op. */
   add(topic: string, key: string, physOffset: number, storeTimestamp: number, kind: IndexKind): void {
     if (key === '') return;
+    this.pendingTopic.push(topic);
+    this.pendingKey.push(key);
+    this.pendingPhys.push(physOffset);
+    this.pendingTime.push(storeTimestamp);
+    this.pendingKind.push(kind);
+  }
+
+  /** Folds the queued adds into the table, in the order they were made. */
+  private drain(): void {
+    const n = this.pendingKey.length;
+    if (n === 0) return;
+    for (let i = 0; i < n; i++) this.insert(this.pendingTopic[i], this.pendingKey[i], this.pendingPhys[i], this.pendingTime[i], this.pendingKind[i]);
+    for (const a of [this.pendingTopic, this.pendingKey, this.pendingPhys, this.pendingTime, this.pendingKind]) a.length = 0;
+  }
+
+  private insert(topic: string, key: string, physOffset: number, storeTimestamp: number, kind: IndexKind): void {
     let keys = this.table.get(topic);
     if (keys === undefined) {
       keys = new Map();
@@ -73,6 +101,7 @@ export class KeyIndex {
    * (IndexService#queryOffset walks newest to oldest). `kind` restricts to one kind of entry.
    */
   query(topic: string, key: string, maxNum: number, begin: number, end: number, kind?: IndexKind): number[] {
+    this.drain();
     const found = this.table.get(topic)?.get(key);
     const out: number[] = [];
     if (found === undefined) return out;
@@ -88,6 +117,7 @@ export class KeyIndex {
 
   /** Drops every entry at or after `physOffset` (the log was truncated there). */
   truncateFrom(physOffset: number): void {
+    this.drain();
     for (const [topic, keys] of this.table) {
       for (const [k, found] of keys) {
         const list = Array.isArray(found) ? found : [found];
@@ -103,6 +133,7 @@ export class KeyIndex {
 
   /** Drops everything. */
   clear(): void {
+    for (const a of [this.pendingTopic, this.pendingKey, this.pendingPhys, this.pendingTime, this.pendingKind]) a.length = 0;
     this.table.clear();
     this.count = 0;
   }

@@ -129,4 +129,23 @@ describe('KeyIndex (send path: one entry per fresh key, a list from the second o
     idx.clear();
     expect(idx.size).toBe(0);
   });
+
+  it('folds queued adds in before every read: a query, a truncation or clear sees exactly what was added', () => {
+    const idx = new KeyIndex();
+    for (let i = 0; i < 1000; i++) idx.add('T', `u${i}`, i * 100, i, 'uniq');
+    expect(idx.query('T', 'u999', 10, 0, 1e9)).toEqual([99_900]);
+    // Adds after a read are queued again; the duplicate of an already folded entry is still a no-op.
+    idx.add('T', 'u999', 99_900, 999, 'uniq');
+    idx.add('T', 'u5', 100_000, 1000, 'uniq');
+    expect(idx.size).toBe(1001);
+    expect(idx.query('T', 'u5', 10, 0, 1e9)).toEqual([100_000, 500]);
+    idx.add('T', 'late', 100_100, 1001, 'key');
+    idx.truncateFrom(100_000);
+    expect(idx.query('T', 'late', 10, 0, 1e9)).toEqual([]);
+    expect(idx.query('T', 'u5', 10, 0, 1e9)).toEqual([500]);
+    idx.add('T', 'gone', 1, 1, 'key');
+    idx.clear();
+    expect(idx.size).toBe(0);
+    expect(idx.query('T', 'gone', 10, 0, 1e9)).toEqual([]);
+  });
 });
