@@ -116,8 +116,12 @@ export class StoredMessageExt implements MessageExt {
     this.flag = src.readInt32BE(recordStart + 16);
     this.queueOffset = readInt64(src, recordStart + 20);
     this.sysFlag = sysFlag;
-    this.hostBits = sysFlag & (MessageSysFlag.BORNHOST_V6 | MessageSysFlag.STOREHOSTADDRESS_V6);
-    this.reconsumeTimes = src.readInt32BE(this.storeHostPos + this.storeIpLen + 4);
+    const hostBits = sysFlag & (MessageSysFlag.BORNHOST_V6 | MessageSysFlag.STOREHOSTADDRESS_V6);
+    this.hostBits = hostBits;
+    // RECONSUMETIMES follows born host, store timestamp and store host; computed inline (no getter chain) because
+    // the first thousands of messages run in the interpreter, where each call shows.
+    const hosts = (hostBits & MessageSysFlag.BORNHOST_V6 ? 16 : 4) + (hostBits & MessageSysFlag.STOREHOSTADDRESS_V6 ? 16 : 4);
+    this.reconsumeTimes = src.readInt32BE(recordStart + 48 + hosts + 16);
     this.propsStart = propsStart;
   }
 
