@@ -21,7 +21,7 @@ import {
   type ErrorContext,
 } from '../errors.js';
 import { FLAG_ONEWAY, FLAG_RESPONSE, SerializeType, createResponse, isOneway, isResponse, type RemotingCommand } from './command.js';
-import { decodeFrame, encodeFrame } from './frame.js';
+import { decodeFrame, encodeFrame, encodeFrameParts } from './frame.js';
 import { FrameSplitter } from './splitter.js';
 
 /** REQUEST_CODE_NOT_SUPPORTED. Local copy: src/protocol sits above this layer, so we cannot import its table. */
@@ -282,9 +282,11 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
       return Promise.reject(new ValidationError(`timeoutMs must be a non-negative number, got ${String(timeoutMs)}`, { context }));
     }
     if (signal?.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason, context }));
-    let frame: Buffer;
+    let frame: Buffer | [Buffer, Buffer];
     try {
-      frame = this.encode(this.stamp(cmd, opaque, cmd.flag & ~(FLAG_RESPONSE | FLAG_ONEWAY)));
+      // A large request body (a batch) stays its own buffer beside the encoded header: no copy into a fresh frame.
+      const stamped = this.stamp(cmd, opaque, cmd.flag & ~(FLAG_RESPONSE | FLAG_ONEWAY));
+      frame = encodeFrameParts(stamped, { serializeType: stamped.serializeType ?? this.serializeType });
     } catch (err) {
       return Promise.reject(asValidationError(err, context));
     }
@@ -299,7 +301,9 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
         signal.addEventListener('abort', entry.onAbort, { once: true });
       }
       this.inFlight.set(opaque, entry);
-      this.writeFrame(frame, (err) => {
+      // Head and body back to back in the same corked writev; the body's callback reports the write.
+      if (Array.isArray(frame)) this.writeFrame(frame[0], () => undefined);
+      this.writeFrame(Array.isArray(frame) ? frame[1] : frame, (err) => {
         if (err && this.take(opaque) === entry) {
           reject(new ConnectionClosedError(`write to ${this.addr} failed: ${err.message}`, { cause: err, context }));
         }

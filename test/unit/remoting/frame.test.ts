@@ -6,6 +6,7 @@ import {
   decodeHeaderJson,
   decodeHeaderRocketMQ,
   encodeFrame,
+  encodeFrameParts,
   encodeHeaderJson,
   encodeHeaderRocketMQ,
 } from '../../../src/remoting/frame.js';
@@ -163,5 +164,23 @@ describe('decodeFrame', () => {
     expect(() => encodeFrame({ ...createRequest(10), opaque: 1.5 })).toThrow(ValidationError);
     expect(() => encodeFrame({ ...createRequest(10), serializeType: 9 as SerializeType })).toThrow(ValidationError);
     expect(() => encodeFrame({ ...createRequest(10), body: 'x' as unknown as Buffer })).toThrow(ValidationError);
+  });
+});
+
+describe('encodeFrameParts', () => {
+  it('gives the bytes of encodeFrame, a large body left as its own buffer (not copied), a small one inline', () => {
+    const big = Buffer.alloc(40_000, 0x5a);
+    for (const serializeType of [SerializeType.JSON, SerializeType.ROCKETMQ]) {
+      const cmd: RemotingCommand = { ...createRequest(320, { topic: 'T', é: 'ü' }, big), opaque: 7, remark: 'r' };
+      const parts = encodeFrameParts(cmd, { serializeType });
+      expect(Array.isArray(parts)).toBe(true);
+      const [head, body] = parts as [Buffer, Buffer];
+      expect(body).toBe(big);
+      expect(Buffer.concat([head, body])).toEqual(encodeFrame(cmd, { serializeType }));
+      expect(decodeFrame(Buffer.concat([head, body]).subarray(4)).body).toEqual(big);
+      const small = { ...cmd, body: Buffer.from('tiny') };
+      expect(encodeFrameParts(small, { serializeType })).toEqual(encodeFrame(small, { serializeType }));
+    }
+    expect(() => encodeFrameParts({ ...createRequest(10, {}, big), opaque: 1.5 })).toThrow(ValidationError);
   });
 });
