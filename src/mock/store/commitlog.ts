@@ -11,6 +11,7 @@ import { crc32 } from 'node:zlib';
 import { ValidationError } from '../../errors.js';
 import { encodeStoredMessage, type StoredMessageRecord } from '../../message/stored.js';
 import { FileQueue, type QueueFile } from './file-queue.js';
+import type { PlannedRecord } from './record-encoder.js';
 import {
   BLANK_MAGIC_CODE,
   END_FILE_MIN_BLANK_LENGTH,
@@ -118,6 +119,34 @@ export class CommitLog {
     const physOffset = f.start + f.length;
     patchPhysicalOffset(bytes, physOffset);
     this.queue.write(f, f.length, bytes);
+    return { physOffset, size };
+  }
+
+  /**
+   * Appends a planned record, written straight into the log's write-behind buffer with its PHYSICALOFFSET (no
+   * record buffer, no copy); rolls to a new file with a blank pad when it does not fit.
+   * @throws ValidationError when the record can never fit in one file.
+   */
+  appendPlanned(rec: PlannedRecord): AppendResult {
+    const size = rec.size;
+    const fileSize = this.queue.fileSize;
+    if (size + END_FILE_MIN_BLANK_LENGTH > fileSize) {
+      throw new ValidationError(`record of ${size} bytes exceeds the ${fileSize}-byte commitlog file`);
+    }
+    let f = this.queue.last;
+    if (f === undefined) f = this.queue.createFile(0);
+    if (f.length + size + END_FILE_MIN_BLANK_LENGTH > fileSize) {
+      this.padFile(f);
+      f = this.queue.createFile(f.start + fileSize);
+    }
+    const physOffset = f.start + f.length;
+    const room = this.queue.reserve(f, size);
+    if (room !== undefined) rec.writeAt(room, 0, physOffset);
+    else {
+      const bytes = Buffer.allocUnsafe(size);
+      rec.writeAt(bytes, 0, physOffset);
+      this.queue.write(f, f.length, bytes);
+    }
     return { physOffset, size };
   }
 

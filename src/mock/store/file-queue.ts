@@ -191,22 +191,33 @@ export class FileQueue {
   write(f: QueueFile, pos: number, bytes: Uint8Array): void {
     const bf = f as BufferedFile;
     if (pos === bf.length && !bf.closed) {
-      const used = bf.length - bf.flushed;
-      const need = used + bytes.length;
-      if (bf.buf === undefined || bf.buf.length < need) {
-        const grown = Buffer.allocUnsafe(Math.max(MIN_BUFFER, need, (bf.buf?.length ?? 0) * 2));
-        bf.buf?.copy(grown, 0, 0, used);
-        bf.buf = grown;
-      }
-      bf.buf.set(bytes, used);
-      bf.length += bytes.length;
-      scheduleFlush(bf);
+      this.reserve(bf, bytes.length)?.set(bytes);
       return;
     }
     flushFile(bf);
     writeFully(f.fd, bytes, pos);
     f.length = Math.max(f.length, pos + bytes.length);
     bf.flushed = Math.max(bf.flushed, f.length);
+  }
+
+  /**
+   * Appends `size` bytes at the end of `f` and returns them as a view into its write-behind buffer, for the caller
+   * to fill at once (before anything else reads or writes this queue): a record is then encoded in place instead of
+   * into a buffer of its own that is copied here. Undefined (nothing appended) once the file is closed.
+   */
+  reserve(f: QueueFile, size: number): Buffer | undefined {
+    const bf = f as BufferedFile;
+    if (bf.closed) return undefined;
+    const used = bf.length - bf.flushed;
+    const need = used + size;
+    if (bf.buf === undefined || bf.buf.length < need) {
+      const grown = Buffer.allocUnsafe(Math.max(MIN_BUFFER, need, (bf.buf?.length ?? 0) * 2));
+      bf.buf?.copy(grown, 0, 0, used);
+      bf.buf = grown;
+    }
+    bf.length += size;
+    scheduleFlush(bf);
+    return bf.buf.subarray(used, need);
   }
 
   /** Writes every buffered append of this queue to its files now. */

@@ -123,8 +123,8 @@ export interface QueryResult {
   indexLastUpdatePhyoffset: number;
 }
 
-/** A record encoded for a put; `counts`: it takes queue offset `queueOffset` of topicQueueTable entry `key`. */
-type EncodedPut = { bytes: Buffer; queueOffset: number; storeTimestamp: number; key: string; counts: boolean };
+/** Where a put goes; `counts`: it takes queue offset `queueOffset` of topicQueueTable entry `key`. */
+type QueueSlot = { queueOffset: number; storeTimestamp: number; key: string; counts: boolean };
 
 /** The mock broker's message store. */
 export class MessageStore {
@@ -228,9 +228,10 @@ export class MessageStore {
   putMessage(input: PutMessageInput): PutMessageResult {
     this.checkOpen();
     if (this.mode !== 'plain') throw new ValidationError('putMessage is for plain mode; use prepareRecord in dledger mode');
-    const enc = this.encode(input);
-    const { bytes, queueOffset, storeTimestamp } = enc;
-    const { physOffset, size } = this.commitLog.appendRecord(bytes);
+    // Planned (checked, measured), then written straight into the commitlog's buffer at its offset.
+    const enc = this.slot(input);
+    const { queueOffset, storeTimestamp } = enc;
+    const { physOffset, size } = this.commitLog.appendPlanned(this.encoder.plan(input, queueOffset, storeTimestamp));
     this.advance(enc);
     // Catch up on records written but not yet dispatched (none in the common case: skip the read-back scan then).
     if (this.reputOffset < physOffset) this.dispatchPlain(this.reputOffset, physOffset);
@@ -253,8 +254,9 @@ export class MessageStore {
   prepareRecord(input: PutMessageInput): PreparedRecord {
     this.checkOpen();
     if (this.mode !== 'dledger') throw new ValidationError('prepareRecord is for dledger mode');
-    const enc = this.encode(input);
-    const { bytes, queueOffset, storeTimestamp, key } = enc;
+    const enc = this.slot(input);
+    const { queueOffset, storeTimestamp, key } = enc;
+    const bytes = this.encoder.encode(input, queueOffset, storeTimestamp);
     this.advance(enc);
     const taken = this.topicQueueTable.get(key);
     return {
@@ -511,7 +513,7 @@ export class MessageStore {
     }
   }
 
-  private encode(input: PutMessageInput): EncodedPut {
+  private slot(input: PutMessageInput): QueueSlot {
     if (typeof input.topic !== 'string' || input.topic === '') throw new ValidationError('topic is required');
     if (!Number.isInteger(input.queueId) || input.queueId < 0) throw new ValidationError(`bad queueId ${String(input.queueId)}`);
     const key = `${input.topic}-${input.queueId}`;
@@ -520,12 +522,11 @@ export class MessageStore {
     const counts = tran === TransactionType.NOT_TYPE || tran === TransactionType.COMMIT;
     const queueOffset = counts ? (this.topicQueueTable.get(key) ?? 0) : 0;
     const storeTimestamp = input.storeTimestamp ?? this.now();
-    const bytes = this.encoder.encode(input, queueOffset, storeTimestamp);
-    return { bytes, queueOffset, storeTimestamp, key, counts };
+    return { queueOffset, storeTimestamp, key, counts };
   }
 
-  /** Takes the queue offset of an encoded record (once it is appended or prepared). */
-  private advance(enc: EncodedPut): void {
+  /** Takes the queue offset of a slot (once its record is appended or prepared). */
+  private advance(enc: QueueSlot): void {
     if (enc.counts) this.topicQueueTable.set(enc.key, enc.queueOffset + 1);
   }
 

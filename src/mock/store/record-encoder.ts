@@ -42,11 +42,81 @@ function int32(value: number | undefined, what: string): number {
   return v | 0;
 }
 
-function writeInt64(buf: Buffer, value: number, pos: number, what: string): void {
+function safe(value: number, what: string): void {
   if (!Number.isSafeInteger(value)) throw new ValidationError(`${what} must be a safe integer, got ${String(value)}`);
+}
+
+/** Writes a safe integer (checked by {@link safe}) as an int64. */
+function writeInt64(buf: Buffer, value: number, pos: number): void {
   const hi = Math.floor(value / TWO_32);
   buf.writeInt32BE(hi, pos);
   buf.writeUInt32BE(value - hi * TWO_32, pos + 4);
+}
+
+/**
+ * A checked, measured stored record (see {@link RecordEncoder.plan}); {@link PlannedRecord.writeAt} writes its
+ * `size` bytes.
+ */
+export class PlannedRecord {
+  /** TOTALSIZE. */
+  readonly size: number;
+
+  /** @internal */
+  constructor(
+    private readonly input: PutMessageInput,
+    private readonly propsText: string,
+    private readonly topicLen: number,
+    private readonly propsLen: number,
+    private readonly born: Buffer,
+    private readonly store: Buffer,
+    private readonly sysFlag: number,
+    private readonly ints: readonly [queueId: number, flag: number, reconsumeTimes: number],
+    private readonly crc: number,
+    private readonly queueOffset: number,
+    private readonly storeTimestamp: number,
+  ) {
+    const v2 = topicLen > 127;
+    this.size = 48 + born.length + 8 + store.length + 4 + 8 + 4 + input.body.length + (v2 ? 2 : 1) + topicLen + 2 + propsLen;
+  }
+
+  /**
+   * Writes the record at `buf[at, at + size)` with PHYSICALOFFSET `physOffset` (0: patched later).
+   * @param buf - the target
+   * @param at - where the record starts in it
+   * @param physOffset - PHYSICALOFFSET @default 0
+   */
+  writeAt(buf: Buffer, at: number, physOffset = 0): void {
+    const { input, born, store, size } = this;
+    const v2 = this.topicLen > 127;
+    const body = input.body;
+    buf.writeInt32BE(size, at);
+    buf.writeInt32BE(v2 ? MESSAGE_MAGIC_CODE_V2 : MESSAGE_MAGIC_CODE_V1, at + 4);
+    buf.writeInt32BE(this.crc, at + 8);
+    buf.writeInt32BE(this.ints[0], at + 12);
+    buf.writeInt32BE(this.ints[1], at + 16);
+    writeInt64(buf, this.queueOffset, at + 20);
+    writeInt64(buf, physOffset, at + 28);
+    buf.writeInt32BE(this.sysFlag, at + 36);
+    writeInt64(buf, input.bornTimestamp, at + 40);
+    let pos = at + 48 + born.copy(buf, at + 48);
+    writeInt64(buf, this.storeTimestamp, pos);
+    pos += 8;
+    pos += store.copy(buf, pos);
+    buf.writeInt32BE(this.ints[2], pos);
+    writeInt64(buf, input.preparedTransactionOffset ?? 0, pos + 4);
+    pos += 12;
+    buf.writeInt32BE(body.length, pos);
+    pos += 4;
+    buf.set(body, pos);
+    pos += body.length;
+    if (v2) {
+      buf.writeInt16BE(this.topicLen, pos);
+      pos += 2;
+    } else buf[pos++] = this.topicLen;
+    pos += buf.write(input.topic, pos, 'utf8');
+    buf.writeInt16BE(this.propsLen, pos);
+    buf.write(this.propsText, pos + 2, 'utf8');
+  }
 }
 
 /** Encodes stored records for one store (one default STOREHOST). */
@@ -61,9 +131,21 @@ export class RecordEncoder {
    * @throws ValidationError for values the layout cannot hold (as `encodeStoredMessage`).
    */
   encode(input: PutMessageInput, queueOffset: number, storeTimestamp: number): Buffer {
+    const rec = this.plan(input, queueOffset, storeTimestamp);
+    const buf = Buffer.allocUnsafe(rec.size);
+    rec.writeAt(buf, 0);
+    return buf;
+  }
+
+  /**
+   * Checks `input` and measures its record without writing it: the result writes the record wherever the commit
+   * log has room (straight into its write-behind buffer, no record buffer and copy per message). Every check
+   * happens here, so writing cannot fail half way.
+   * @throws ValidationError for values the layout cannot hold (as `encodeStoredMessage`).
+   */
+  plan(input: PutMessageInput, queueOffset: number, storeTimestamp: number): PlannedRecord {
     const topicLen = Buffer.byteLength(input.topic, 'utf8');
     if (topicLen > 0x7fff) throw new ValidationError(`topic too long: ${topicLen} bytes`);
-    const v2 = topicLen > 127;
     const propsText = typeof input.properties === 'string' ? input.properties : encodeProperties(input.properties ?? {});
     const propsLen = Buffer.byteLength(propsText, 'utf8');
     if (propsLen > 0x7fff) throw new ValidationError(`properties too long: ${propsLen} bytes (max 32767)`);
@@ -72,38 +154,13 @@ export class RecordEncoder {
     let sysFlag = int32(input.sysFlag, 'sysFlag') & ~HOST_V6_BITS;
     if (born.length === 20) sysFlag |= MessageSysFlag.BORNHOST_V6;
     if (store.length === 20) sysFlag |= MessageSysFlag.STOREHOSTADDRESS_V6;
-    const body = input.body;
-    const size = 48 + born.length + 8 + store.length + 4 + 8 + 4 + body.length + (v2 ? 2 : 1) + topicLen + 2 + propsLen;
-    const buf = Buffer.allocUnsafe(size);
-    buf.writeInt32BE(size, 0);
-    buf.writeInt32BE(v2 ? MESSAGE_MAGIC_CODE_V2 : MESSAGE_MAGIC_CODE_V1, 4);
-    buf.writeInt32BE(input.bodyCRC === undefined ? bodyCrc(body) : int32(input.bodyCRC, 'bodyCRC'), 8);
-    buf.writeInt32BE(int32(input.queueId, 'queueId'), 12);
-    buf.writeInt32BE(int32(input.flag, 'flag'), 16);
-    writeInt64(buf, queueOffset, 20, 'queueOffset');
-    buf.writeInt32BE(0, 28);
-    buf.writeInt32BE(0, 32);
-    buf.writeInt32BE(sysFlag, 36);
-    writeInt64(buf, input.bornTimestamp, 40, 'bornTimestamp');
-    let pos = 48 + born.copy(buf, 48);
-    writeInt64(buf, storeTimestamp, pos, 'storeTimestamp');
-    pos += 8;
-    pos += store.copy(buf, pos);
-    buf.writeInt32BE(int32(input.reconsumeTimes, 'reconsumeTimes'), pos);
-    writeInt64(buf, input.preparedTransactionOffset ?? 0, pos + 4, 'preparedTransactionOffset');
-    pos += 12;
-    buf.writeInt32BE(body.length, pos);
-    pos += 4;
-    buf.set(body, pos);
-    pos += body.length;
-    if (v2) {
-      buf.writeInt16BE(topicLen, pos);
-      pos += 2;
-    } else buf[pos++] = topicLen;
-    pos += buf.write(input.topic, pos, 'utf8');
-    buf.writeInt16BE(propsLen, pos);
-    buf.write(propsText, pos + 2, 'utf8');
-    return buf;
+    const ints = [int32(input.queueId, 'queueId'), int32(input.flag, 'flag'), int32(input.reconsumeTimes, 'reconsumeTimes')] as const;
+    safe(queueOffset, 'queueOffset');
+    safe(input.bornTimestamp, 'bornTimestamp');
+    safe(storeTimestamp, 'storeTimestamp');
+    safe(input.preparedTransactionOffset ?? 0, 'preparedTransactionOffset');
+    const crc = input.bodyCRC === undefined ? bodyCrc(input.body) : int32(input.bodyCRC, 'bodyCRC');
+    return new PlannedRecord(input, propsText, topicLen, propsLen, born, store, sysFlag, ints, crc, queueOffset, storeTimestamp);
   }
 
   /**

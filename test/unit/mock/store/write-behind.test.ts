@@ -7,7 +7,8 @@ import { encodeStoredMessage } from '../../../../src/message/stored.js';
 import { FileQueue, offsetToFileName } from '../../../../src/mock/store/file-queue.js';
 import { KeyIndex } from '../../../../src/mock/store/key-index.js';
 import { RecordEncoder } from '../../../../src/mock/store/record-encoder.js';
-import { parseRecord, offsetMsgIdOf } from '../../../../src/mock/store/record.js';
+import { MessageStore } from '../../../../src/mock/store/message-store.js';
+import { parseRecord, offsetMsgIdOf, patchPhysicalOffset } from '../../../../src/mock/store/record.js';
 import type { PutMessageInput } from '../../../../src/mock/store/types.js';
 import { cleanupDirs, tempDir } from './helpers.js';
 
@@ -100,6 +101,36 @@ describe('RecordEncoder', () => {
     expect(() => enc.encode({ ...ok, properties: 'x'.repeat(40_000) }, 0, 1)).toThrow(ValidationError);
     expect(() => enc.encode(ok, 2 ** 60, 1)).toThrow(ValidationError);
     expect(() => enc.encode({ ...ok, storeHost: 5 as unknown as string }, 0, 1)).toThrow(ValidationError);
+  });
+
+  it('plans records that write in place (at any offset, PHYSICALOFFSET included) the bytes encode gives', () => {
+    const enc = new RecordEncoder('10.1.2.3:10911');
+    fc.assert(
+      fc.property(input, fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: 2 ** 50 }), (inp, at, phys) => {
+        const rec = enc.plan(inp as PutMessageInput, 7, 1_700_000_000_000);
+        const ref = enc.encode(inp as PutMessageInput, 7, 1_700_000_000_000);
+        expect(rec.size).toBe(ref.length);
+        const target = Buffer.alloc(at + rec.size + 8, 0xee);
+        rec.writeAt(target, at, phys);
+        expect(target.subarray(at, at + rec.size)).toEqual(patchPhysicalOffset(ref, phys));
+        expect(target.subarray(at + rec.size)).toEqual(Buffer.alloc(8, 0xee));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a put the layout refuses appends nothing: the log and the queue offsets are as before', () => {
+    const store = new MessageStore({ storePathRootDir: tempDir() });
+    const ok: PutMessageInput = { topic: 'T', body: Buffer.from('x'), queueId: 0, bornTimestamp: 1, bornHost: '127.0.0.1:1', properties: { UNIQ_KEY: 'U1' } };
+    const first = store.putMessage(ok);
+    expect(() => store.putMessage({ ...ok, flag: 2 ** 40 })).toThrow(ValidationError);
+    expect(() => store.putMessage({ ...ok, bornTimestamp: 1.5 })).toThrow(ValidationError);
+    expect(store.getMaxPhyOffset()).toBe(first.size);
+    const second = store.putMessage(ok);
+    expect(second).toMatchObject({ physOffset: first.size, queueOffset: 1 });
+    const got = store.getMessages('T', 0, 0, 10);
+    expect(got.records.map((r) => parseRecord(r).physOffset)).toEqual([0, first.size]);
+    store.close();
   });
 });
 
