@@ -208,7 +208,14 @@ export class FileQueue {
   reserve(f: QueueFile, size: number): Buffer | undefined {
     const bf = f as BufferedFile;
     if (bf.closed) return undefined;
-    const used = bf.length - bf.flushed;
+    let used = bf.length - bf.flushed;
+    if (used > 0 && used + size > MAX_RETAINED) {
+      // A turn that appends more than a kept buffer holds (1024 sends in flight answered at once): write what waits
+      // now rather than doubling past MAX_RETAINED — the grown buffer would be copied on every doubling and dropped
+      // after its flush, so the next such turn would grow (and copy) it all over again.
+      flushFile(bf);
+      used = 0;
+    }
     const need = used + size;
     if (bf.buf === undefined || bf.buf.length < need) {
       const grown = Buffer.allocUnsafe(Math.max(MIN_BUFFER, need, (bf.buf?.length ?? 0) * 2));

@@ -46,6 +46,12 @@ function safe(value: number, what: string): void {
   if (!Number.isSafeInteger(value)) throw new ValidationError(`${what} must be a safe integer, got ${String(value)}`);
 }
 
+/** Copies an 8- or 20-byte host field to `buf[pos]` byte by byte (cheaper than Buffer#copy for so few); returns the end. */
+function copySmall(src: Buffer, buf: Buffer, pos: number): number {
+  for (let i = 0; i < src.length; i++) buf[pos + i] = src[i];
+  return pos + src.length;
+}
+
 /** Writes a safe integer (checked by {@link safe}) as an int64. */
 function writeInt64(buf: Buffer, value: number, pos: number): void {
   const hi = Math.floor(value / TWO_32);
@@ -98,10 +104,10 @@ export class PlannedRecord {
     writeInt64(buf, physOffset, at + 28);
     buf.writeInt32BE(this.sysFlag, at + 36);
     writeInt64(buf, input.bornTimestamp, at + 40);
-    let pos = at + 48 + born.copy(buf, at + 48);
+    let pos = copySmall(born, buf, at + 48);
     writeInt64(buf, this.storeTimestamp, pos);
     pos += 8;
-    pos += store.copy(buf, pos);
+    pos = copySmall(store, buf, pos);
     buf.writeInt32BE(this.ints[2], pos);
     writeInt64(buf, input.preparedTransactionOffset ?? 0, pos + 4);
     pos += 12;

@@ -41,6 +41,20 @@ describe('FileQueue write-behind', () => {
     again.close();
   });
 
+  it('writes a turn of more than 1 MiB of appends out as it goes, every byte readable at once and on disk after', async () => {
+    const dir = tempDir();
+    const q = new FileQueue(dir, 4 * 1024 * 1024);
+    const f = q.createFile(0);
+    const parts = Array.from({ length: 3000 }, (_, i) => Buffer.alloc(1000, i & 0xff));
+    for (const p of parts) q.write(f, f.length, p);
+    // Past 1 MiB, the waiting bytes went to the file instead of a buffer doubling beyond it.
+    expect(statSync(join(dir, offsetToFileName(0))).size).toBeGreaterThan(0);
+    expect(q.read(0, 3_000_000)).toEqual(Buffer.concat(parts));
+    await nextTurn();
+    expect(readFileSync(join(dir, offsetToFileName(0))).subarray(0, 3_000_000)).toEqual(Buffer.concat(parts));
+    q.close();
+  });
+
   it('flushes a finished file when the next one is created, and before a write elsewhere or a truncation', () => {
     const dir = tempDir();
     const q = new FileQueue(dir, 100);
