@@ -26,6 +26,7 @@ import { readLong } from './record.js';
 import { KeyIndex } from './key-index.js';
 import { parsePropertiesString, parseRecord, patchPhysicalOffset, PropsView, tagsCodeOf, TransactionType } from './record.js';
 import type { PropertyLookup, RecordView } from './record.js';
+import { QueueKeys } from './queue-keys.js';
 import { RecordEncoder } from './record-encoder.js';
 import type {
   CommitLogSource,
@@ -151,6 +152,7 @@ export class MessageStore {
   private source: CommitLogSource | undefined;
   private readonly queues = new Map<string, Map<number, ConsumeQueue>>();
   private readonly topicQueueTable = new Map<string, number>();
+  private readonly queueKeys = new QueueKeys();
   private readonly cqFileSize: number | undefined;
   private readonly encoder: RecordEncoder;
   private readonly now: () => number;
@@ -516,7 +518,7 @@ export class MessageStore {
   private slot(input: PutMessageInput): QueueSlot {
     if (typeof input.topic !== 'string' || input.topic === '') throw new ValidationError('topic is required');
     if (!Number.isInteger(input.queueId) || input.queueId < 0) throw new ValidationError(`bad queueId ${String(input.queueId)}`);
-    const key = `${input.topic}-${input.queueId}`;
+    const key = this.queueKeys.get(input.topic, input.queueId);
     const tran = (input.sysFlag ?? 0) & 0xc;
     // Prepared and rolled-back transaction records get no queue offset (CommitLog#doAppend).
     const counts = tran === TransactionType.NOT_TYPE || tran === TransactionType.COMMIT;
@@ -557,7 +559,8 @@ export class MessageStore {
       this.consumeQueue(v.topic, v.queueId).put(v.queueOffset, { physOffset, size, tagsCode: tagsCodeOf(v.topic, props, v.storeTimestamp) });
     }
     if (tran === TransactionType.ROLLBACK) return;
-    for (const k of (props.get('KEYS') ?? '').split(' ')) if (k !== '') this.index.add(v.topic, k, physOffset, v.storeTimestamp, 'key');
+    const keys = props.get('KEYS');
+    if (keys !== undefined) for (const k of keys.split(' ')) if (k !== '') this.index.add(v.topic, k, physOffset, v.storeTimestamp, 'key');
     const uniq = props.get('UNIQ_KEY');
     if (uniq !== undefined) this.index.add(v.topic, uniq, physOffset, v.storeTimestamp, 'uniq');
     if (physOffset >= this.lastIndexPhys) {
