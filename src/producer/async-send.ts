@@ -1,8 +1,9 @@
 /**
- * The quick path of `sendAsync` with `autoBatch`: a plain single message (no options, no tracer, a free
- * `maxInflight` slot) goes straight into the accumulator with one small settle object as its outcome sink, instead
- * of the general dispatch's async function, caller-facing promise, executor and callback closures. At 1024 sends in
- * flight those were most of the client's per-message garbage. Everything the caller sees is the same: the slot is
+ * The quick path of `sendAsync`: a single message without send options, while no tracer is registered and a
+ * `maxInflight` slot is free, goes straight into the accumulator (`autoBatch`, when it can be batched) or to the
+ * send loop alone, with one small settle object as its outcome sink, instead of the general dispatch's async
+ * function, caller-facing promise, executor and callback closures. At 1024 sends in flight those were most of the
+ * client's per-message garbage. Everything the caller sees is the same: the slot is
  * held until the outcome, shutdown fails it with the producer's stop reason, the metric is recorded, the callback
  * gets the result or a typed error, and a callback that throws surfaces as an unhandled rejection as before.
  * @module
@@ -28,8 +29,8 @@ export interface QuickSendHost {
   limiter: SendLimiter;
   /** `maxInflight`. */
   maxInflight: number;
-  /** The producer's accumulator. */
-  accumulator: ProduceAccumulator;
+  /** The producer's accumulator (undefined without `autoBatch`). */
+  accumulator: ProduceAccumulator | undefined;
   /** Sends holding a slot (shutdown fails them). */
   inflightSends: Set<InflightSend>;
   /** `retryTimesWhenSendAsyncFailed`. */
@@ -93,27 +94,22 @@ class QuickSend implements InflightSend, SendSink {
 
 /**
  * Whether `msg` may take the quick path right now: a single message, no send options, a slot free without waiting.
- * not one that would be compressed or delayed. (Tracing is checked by the producer.)
+ * (Tracing is checked by the producer.)
  * @internal
  */
 export function quickEligible(host: QuickSendHost, msg: MessageInput | readonly MessageInput[], options: object): msg is MessageInput {
   if (Array.isArray(msg) || host.limiter.size > 0 || host.limiter.pending >= host.maxInflight) return false;
   for (const k in options) if ((options as Record<string, unknown>)[k] !== undefined) return false;
-  const m = msg as MessageInput;
-  // Messages that would be compressed or delayed are never batched: leave them (unprepared) to the general path.
-  if (m === null || typeof m !== 'object' || m.delayTimeLevel || m.deliverTimeMs || m.delaySeconds) return false;
-  const body: unknown = m.body;
-  const size = typeof body === 'string' ? Buffer.byteLength(body) : body instanceof Uint8Array ? body.length : Infinity;
-  return size < host.limits.compressOver;
+  return true;
 }
 
 /**
- * Sends `msg` on the quick path when it can be batched. Returns false (nothing done) when it cannot — a compressed,
- * delayed or retry-topic message — so the caller takes the general path. Validation errors go to the callback, as
- * with the general path.
+ * Sends `msg` on the quick path: into the accumulator when it can be batched (not compressed, not delayed, not to a
+ * retry topic), otherwise alone — the request the general path would build for it. Validation errors go to the
+ * callback, as with the general path (nothing is sent, no slot taken).
  * @internal
  */
-export function quickSend(host: QuickSendHost, msg: MessageInput, callback: SendCallback | undefined): boolean {
+export function quickSend(host: QuickSendHost, msg: MessageInput, callback: SendCallback | undefined): void {
   const started = Date.now();
   let m;
   try {
@@ -122,21 +118,21 @@ export function quickSend(host: QuickSendHost, msg: MessageInput, callback: Send
     // The general path rejects its internal promise, which reaches the callback only.
     const e = err instanceof RocketMQError ? err : normalizeAbort(err, undefined);
     if (callback !== undefined) queueMicrotask(() => callback(e));
-    return true;
+    return;
   }
-  if (m.sysFlag !== 0 || m.delayTimeLevel !== undefined || m.deliverTimeMs !== undefined || m.topic.startsWith('%RETRY%')) return false;
   // quickEligible saw a free slot and nothing has run since: this enter cannot wait.
   host.limiter.enter();
   const s = new QuickSend(host, m.topic, started, callback);
   host.inflightSends.add(s);
-  if (host.accumulator.addSink(m, m.propertiesText, host.retries, s)) {
+  const acc = host.accumulator;
+  const batchable = acc !== undefined && m.sysFlag === 0 && m.delayTimeLevel === undefined && m.deliverTimeMs === undefined && !m.topic.startsWith('%RETRY%');
+  if (batchable && acc.addSink(m, m.propertiesText, host.retries, s)) {
     // Every slot is held: nothing more can join a batch until one is answered (see ProduceAccumulator.flushWhenFull).
-    if (host.limiter.pending >= host.maxInflight) host.accumulator.flushWhenFull(host.limiterFull);
-  } else {
-    host.sendAlone(aloneRequest(m, m.propertiesText, host.retries, host.budgetMs)).then(
-      (w) => s.resolve(w.result),
-      (e: unknown) => s.reject(e),
-    );
+    if (host.limiter.pending >= host.maxInflight) acc.flushWhenFull(host.limiterFull);
+    return;
   }
-  return true;
+  host.sendAlone(aloneRequest(m, m.propertiesText, host.retries, host.budgetMs)).then(
+    (w) => s.resolve(w.result),
+    (e: unknown) => s.reject(e),
+  );
 }

@@ -127,7 +127,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
   private wire: WireContext | undefined;
   /** Auto batching (undefined unless `autoBatch`). */
   private accumulator: ProduceAccumulator | undefined;
-  /** The `sendAsync` quick path into the accumulator (undefined unless `autoBatch`). */
+  /** The `sendAsync` quick path (set by start). */
   private quick: QuickSendHost | undefined;
   private _state: ProducerState = 'CREATED';
   private stopping: Promise<void> | undefined;
@@ -216,10 +216,10 @@ export class Producer extends EventEmitter<ProducerEvents> {
       if (o.autoBatch) {
         const limits = { batchMaxDelayMs: o.batchMaxDelayMs, batchMaxBytes: o.batchMaxBytes, totalBatchMaxBytes: o.totalBatchMaxBytes, maxMessageSize: o.maxMessageSize, budgetMs: o.sendMsgTimeout };
         this.accumulator = new ProduceAccumulator(limits, (s) => sendOnWire(wire, s));
-        this.quick = { limiter: this.limiter, maxInflight: o.maxInflight, accumulator: this.accumulator, inflightSends: this.inflightSends,
-          retries: o.retryTimesWhenSendAsyncFailed, budgetMs: o.sendMsgTimeout, limits: this.limits(), limiterFull: this.limiterFull,
-          attributes: (t) => this.sendAttributes(t), sendAlone: (s) => sendOnWire(wire, s) };
       }
+      this.quick = { limiter: this.limiter, maxInflight: o.maxInflight, accumulator: this.accumulator, inflightSends: this.inflightSends,
+        retries: o.retryTimesWhenSendAsyncFailed, budgetMs: o.sendMsgTimeout, limits: this.limits(), limiterFull: this.limiterFull,
+        attributes: (t) => this.sendAttributes(t), sendAlone: (s) => sendOnWire(wire, s) };
       routes.start();
       this.heartbeat.start();
       this._state = 'RUNNING';
@@ -272,7 +272,7 @@ export class Producer extends EventEmitter<ProducerEvents> {
     // Backpressure: wait until nothing is queued behind the running sends.
     if (this.limiter.size > 0 || this.limiter.pending >= this.options.maxInflight) await this.limiter.onNoWaiters();
     const q = this.quick;
-    if (q !== undefined && this._state === 'RUNNING' && quickEligible(q, msg, options) && !tracingEnabled() && quickSend(q, msg, callback)) return;
+    if (q !== undefined && this._state === 'RUNNING' && quickEligible(q, msg, options) && !tracingEnabled()) return quickSend(q, msg, callback);
     const p = this.dispatch(msg, options, this.options.retryTimesWhenSendAsyncFailed, false);
     p.then(
       (r) => callback?.(undefined, r),

@@ -65,6 +65,27 @@ describe('producer basics against a single-broker mock over TCP', () => {
     expect(inflateSync(m.body).toString()).toBe(body);
   });
 
+  it('sendAsync (quick path): every callback gets its own stored result, compressed and delayed ones included', async () => {
+    const got = new Map<number, { err?: Error; msgId?: string; offsetMsgId?: string; status?: string }>();
+    const N = 50;
+    for (let i = 0; i < N; i++) {
+      const msg = i === 10 ? { topic: TOPIC, keys: `qa-${i}`, body: 'z'.repeat(3000) } : i === 20 ? { topic: TOPIC, keys: `qa-${i}`, body: 'later', delayTimeLevel: 1 } : { topic: TOPIC, keys: `qa-${i}`, body: `quick ${i}` };
+      await producer.sendAsync(msg, (err, r) => void got.set(i, { err, msgId: r?.msgId, offsetMsgId: r?.offsetMsgId, status: r?.status }));
+    }
+    await producer.sendAsync({ topic: TOPIC, body: Buffer.alloc(0) }, (err) => void got.set(-1, { err }));
+    const deadline = Date.now() + 10_000;
+    while (got.size < N + 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(got.get(-1)?.err).toBeInstanceOf(ValidationError);
+    const ok = [...Array(N).keys()].map((i) => got.get(i));
+    expect(ok.every((o) => o?.status === 'SEND_OK' && o.err === undefined)).toBe(true);
+    expect(new Set(ok.map((o) => o?.offsetMsgId)).size).toBe(N);
+    const [compressed] = await queryByKey('qa-10');
+    expect(compressed.msgId).toBe(ok[10]?.msgId);
+    expect(compressed.sysFlag & 0x1).toBe(1);
+    expect((await queryByKey('qa-33'))[0].body.toString()).toBe('quick 33');
+    expect(producer.diagnostics().inflight).toBe(0);
+  });
+
   it('sends a batch with one UNIQ_KEY per message', async () => {
     const r = await producer.send([
       { topic: TOPIC, keys: 'batch-1', body: 'b1' },
