@@ -124,8 +124,9 @@ export class CommitLog {
 
   /**
    * Appends a planned record, written straight into the log's write-behind buffer with its PHYSICALOFFSET (no
-   * record buffer, no copy); rolls to a new file with a blank pad when it does not fit.
+   * record buffer, no copy); rolls to a new file with a blank pad when it does not fit. (The store's send path.)
    * @throws ValidationError when the record can never fit in one file.
+   * @internal
    */
   appendPlanned(rec: PlannedRecord): AppendResult {
     const size = rec.size;
