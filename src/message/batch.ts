@@ -28,6 +28,16 @@ export interface DecodedBatchItem {
   properties: Record<string, string>;
 }
 
+/** One message of a batch body with its properties left as the text on the wire (see {@link decodeBatchBodyRaw}). */
+export interface RawBatchItem {
+  /** Body, a view into the batch buffer. */
+  body: Buffer;
+  /** Application flag. */
+  flag: number;
+  /** Properties as sent: `name\u0001value\u0002` pairs, not split. */
+  propertiesText: string;
+}
+
 /** Fixed bytes per inner message: TOTALSIZE, MAGIC, BODYCRC, FLAG, BODYLEN, PROPSLEN. */
 const FIXED = 4 + 4 + 4 + 4 + 4 + 2;
 
@@ -65,7 +75,16 @@ export function encodeBatchBody(items: readonly BatchItem[]): Buffer {
  * @throws ProtocolError for truncated or inconsistent bytes.
  */
 export function decodeBatchBody(buf: Buffer): DecodedBatchItem[] {
-  const out: DecodedBatchItem[] = [];
+  return decodeBatchBodyRaw(buf).map(({ body, flag, propertiesText }) => ({ body, flag, properties: decodeProperties(propertiesText) }));
+}
+
+/**
+ * Decodes a batch body without splitting the properties: a broker that stores each message with its properties
+ * text, plus what it appends, never needs them as a map (MessageExtEncoder#encodeBatch copies the bytes).
+ * @throws ProtocolError for truncated or inconsistent bytes (the same checks as {@link decodeBatchBody}).
+ */
+export function decodeBatchBodyRaw(buf: Buffer): RawBatchItem[] {
+  const out: RawBatchItem[] = [];
   let pos = 0;
   while (pos < buf.length) {
     if (pos + FIXED > buf.length) throw new ProtocolError(`truncated batch message at byte ${pos}`);
@@ -81,8 +100,7 @@ export function decodeBatchBody(buf: Buffer): DecodedBatchItem[] {
     if (propsLen < 0 || propsPos + 2 + propsLen !== end) {
       throw new ProtocolError(`batch PROPSLEN ${propsLen} disagrees with TOTALSIZE ${size} at byte ${pos}`);
     }
-    const properties = decodeProperties(buf.toString('utf8', propsPos + 2, end));
-    out.push({ body, flag, properties });
+    out.push({ body, flag, propertiesText: buf.toString('utf8', propsPos + 2, end) });
     pos = end;
   }
   return out;

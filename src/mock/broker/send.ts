@@ -7,7 +7,9 @@
  */
 import { createResponse, type RemotingCommand } from '../../remoting/command.js';
 import type { RemotingConnection } from '../../remoting/connection.js';
-import { decodeBatchBody } from '../../message/batch.js';
+import { decodeBatchBodyRaw } from '../../message/batch.js';
+import { PropsText } from '../store/record.js';
+import { BatchPropertiesSuffix } from './batch-props.js';
 import { createUniqId } from '../../message/ids.js';
 import { decodeProperties } from '../../message/properties.js';
 import { decodeStoredMessage } from '../../message/stored.js';
@@ -110,21 +112,28 @@ export async function processSend(broker: MockBroker, req: RemotingCommand, conn
     return fail(req, ResponseCode.SYSTEM_ERROR, `request queueId[${queueId}] is illegal, ${JSON.stringify(tc)} Producer: ${conn.addr}`);
   }
   const now = Date.now();
-  const items = header.batch === true ? decodeBatchBody(body) : [{ body, flag: header.flag, properties: decodeProperties(header.properties ?? '') }];
+  const items = header.batch === true ? decodeBatchBodyRaw(body) : [{ body, flag: header.flag, propertiesText: header.properties ?? '' }];
   if (items.length === 0) return fail(req, ResponseCode.MESSAGE_ILLEGAL, 'the batch is empty');
   // Real 4.9.x / 5.x (≤ 5.3.3) brokers on the plain CommitLog append the batch request's own properties to every inner
   // message (MessageExtEncoder#encode(MessageExtBatch)); readers keep the last value of a repeated name, so a batch
   // UNIQ_KEY replaces each message's own. DLedger's serializer does not append (apache/rocketmq#9416).
-  const batchProps = header.batch === true && broker.dledger === undefined ? decodeProperties(header.properties ?? '') : undefined;
+  const batchText = header.batch === true && broker.dledger === undefined ? (header.properties ?? '') : '';
+  const suffix = header.batch === true ? new BatchPropertiesSuffix(batchText, broker.clusterName) : undefined;
   const msgIds: string[] = [];
   let firstOffset = -1;
   let transactionId: string | undefined;
   let status: 'SEND_OK' | 'FLUSH_DISK_TIMEOUT' | 'FLUSH_SLAVE_TIMEOUT' | 'SLAVE_NOT_AVAILABLE' = 'SEND_OK';
   for (const item of items) {
-    // The decoded properties are this request's own: extend them in place (same order and values as a spread).
-    const props: Record<string, string> = batchProps === undefined ? item.properties : Object.assign(item.properties, batchProps);
-    if (props.UNIQ_KEY === undefined) props.UNIQ_KEY = createUniqId();
-    props.CLUSTER = broker.clusterName;
+    // A batch message keeps the text it came with (the broker copies the bytes); a single message, or a batch
+    // message to be parked, is split into a map that parkIfNeeded rewrites.
+    const text = suffix?.textFor(item.propertiesText);
+    let props: Record<string, string> | undefined;
+    if (text === undefined) {
+      props = decodeProperties(item.propertiesText);
+      if (batchText !== '') Object.assign(props, decodeProperties(batchText));
+      if (props.UNIQ_KEY === undefined) props.UNIQ_KEY = createUniqId();
+      props.CLUSTER = broker.clusterName;
+    }
     let topic = header.topic;
     let qid = queueId;
     const reconsumeTimes = header.reconsumeTimes ?? 0;
@@ -143,20 +152,20 @@ export async function processSend(broker: MockBroker, req: RemotingCommand, conn
       queueId: qid,
       body: item.body,
       flag: item.flag,
-      properties: props,
+      properties: props ?? text,
       sysFlag: header.batch === true ? 0 : header.sysFlag,
       bornTimestamp: header.bornTimestamp,
       bornHost: conn.addr,
       reconsumeTimes,
     };
-    parkIfNeeded(broker, input, props, now);
+    if (props !== undefined) parkIfNeeded(broker, input, props, now);
     // Stored at once when nothing needs waiting for: no promise and microtask per message of a batch.
     const out = broker.putMessageNow(input) ?? (await broker.putMessage(input));
     if (!out.ok) return fail(req, out.code, out.remark);
     if (firstOffset < 0) firstOffset = out.result.queueOffset;
     msgIds.push(out.result.offsetMsgId);
     if (out.status !== 'SEND_OK') status = out.status;
-    if (((header.sysFlag ?? 0) & TRAN_TYPE_MASK) === TRAN_PREPARED) transactionId = props.UNIQ_KEY;
+    if (((header.sysFlag ?? 0) & TRAN_TYPE_MASK) === TRAN_PREPARED) transactionId = props?.UNIQ_KEY ?? new PropsText(text ?? '').get('UNIQ_KEY');
   }
   return encodeSendMessageResponse(req, {
     status,

@@ -20,6 +20,7 @@ export {
   parseRecord,
   patchPhysicalOffset,
   type PropertyLookup,
+  PropsText,
   PropsView,
   PHYSICAL_OFFSET_POSITION,
   QUEUE_OFFSET_POSITION,

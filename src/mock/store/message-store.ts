@@ -24,7 +24,7 @@ import { type BoundaryType, ConsumeQueue, CQ_UNIT_SIZE, type CqUnit, unitAt } fr
 import { CommitLogReadCache } from './read-cache.js';
 import { readLong } from './record.js';
 import { KeyIndex } from './key-index.js';
-import { parsePropertiesString, parseRecord, patchPhysicalOffset, PropsView, tagsCodeOf, TransactionType } from './record.js';
+import { parsePropertiesString, parseRecord, patchPhysicalOffset, PropsText, PropsView, tagsCodeOf, TransactionType } from './record.js';
 import type { PropertyLookup, RecordView } from './record.js';
 import { QueueKeys } from './queue-keys.js';
 import { RecordEncoder } from './record-encoder.js';
@@ -238,12 +238,12 @@ export class MessageStore {
     // Catch up on records written but not yet dispatched (none in the common case: skip the read-back scan then).
     if (this.reputOffset < physOffset) this.dispatchPlain(this.reputOffset, physOffset);
     // The record just written is in hand, and so are its fields: dispatch without parsing it back. Properties given
-    // as a string (rare: copies of stored records) are split once.
+    // as a string (copies of stored records, batch messages) are searched for the few names dispatch reads.
     if (this.reputOffset <= physOffset) {
       const p = input.properties;
       // SYSFLAG's transaction bits are stored as given (only the host bits are rewritten).
       const fields = { topic: input.topic, queueId: input.queueId, queueOffset, sysFlag: input.sysFlag ?? 0, storeTimestamp };
-      this.dispatchFields(physOffset, size, fields, typeof p === 'string' ? parsePropertiesString(p) : new PropsView(p));
+      this.dispatchFields(physOffset, size, fields, typeof p === 'string' ? new PropsText(p) : new PropsView(p));
       this.reputOffset = physOffset + size;
     }
     return { physOffset, queueOffset, storeTimestamp, size, offsetMsgId: this.encoder.offsetMsgId(physOffset, input.storeHost) };

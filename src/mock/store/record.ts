@@ -185,6 +185,33 @@ export class PropsView implements PropertyLookup {
   }
 }
 
+/**
+ * A raw properties string seen as a {@link PropertyLookup} with exactly {@link parsePropertiesString}'s answers (the
+ * last pair of a name with a non-empty value wins, malformed pairs are skipped), found by searching the string: the
+ * store asks for three or four names per record, so splitting every pair into a map is wasted work.
+ */
+export class PropsText implements PropertyLookup {
+  /** @param text - `name\u0001value\u0002` pairs as stored */
+  constructor(private readonly text: string) {}
+
+  /** The value of `name`, undefined when absent or empty. */
+  get(name: string): string | undefined {
+    const s = this.text;
+    const key = name + '\u0001';
+    let found: string | undefined;
+    // Forward searches (a backward one is much slower in V8); each match's pair ends at the next separator, and the
+    // next match that starts a pair can only come after it. A match counts only at the start of a pair.
+    for (let i = s.indexOf(key); i >= 0; ) {
+      const start = i + key.length;
+      let end = s.indexOf('\u0002', start);
+      if (end < 0) end = s.length;
+      if ((i === 0 || s.charCodeAt(i - 1) === 2) && end > start) found = s.slice(start, end);
+      i = end + 1 < s.length ? s.indexOf(key, end + 1) : -1;
+    }
+    return found;
+  }
+}
+
 /** Java `String.hashCode()` (UTF-16 code units, int32 overflow). */
 export function javaStringHashCode(s: string): number {
   let h = 0;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError, ValidationError } from '../../../src/errors.js';
-import { decodeBatchBody, encodeBatchBody } from '../../../src/message/index.js';
+import { decodeBatchBody, decodeBatchBodyRaw, decodeProperties, encodeBatchBody } from '../../../src/message/index.js';
 
 const propText = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !/[\u0001\u0002]/.test(s));
 const item = fc.record({
@@ -39,6 +39,25 @@ describe('batch body (MessageDecoder#encodeMessages)', () => {
     );
   });
 
+  it('decodeBatchBodyRaw keeps the properties text as sent; same items as decodeBatchBody (fast-check)', () => {
+    const raw = decodeBatchBodyRaw(encodeBatchBody([{ body: Buffer.from('hi'), flag: 5, properties: { UNIQ_KEY: 'AB', TAGS: 't' } }]));
+    expect(raw).toHaveLength(1);
+    expect(raw[0].propertiesText).toBe('UNIQ_KEY\u0001AB\u0002TAGS\u0001t\u0002');
+    fc.assert(
+      fc.property(fc.array(item, { minLength: 1, maxLength: 10 }), (items) => {
+        const buf = encodeBatchBody(items);
+        const decoded = decodeBatchBody(buf);
+        decodeBatchBodyRaw(buf).forEach((m, i) => {
+          expect(m.body.equals(decoded[i].body)).toBe(true);
+          expect(m.body.buffer).toBe(buf.buffer); // a view, not a copy
+          expect(m.flag).toBe(decoded[i].flag);
+          expect(decodeProperties(m.propertiesText)).toEqual(decoded[i].properties);
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('rejects bad input with typed errors', () => {
     expect(() => encodeBatchBody([])).toThrow(ValidationError);
     expect(() => encodeBatchBody([{ body: Buffer.alloc(0), flag: 2 ** 40, properties: {} }])).toThrow(ValidationError);
@@ -48,10 +67,12 @@ describe('batch body (MessageDecoder#encodeMessages)', () => {
       fc.property(fc.nat({ max: good.length - 1 }), fc.integer({ min: 0, max: 255 }), (i, v) => {
         const buf = Buffer.from(good);
         buf[i] = v;
-        try {
-          decodeBatchBody(buf);
-        } catch (err) {
-          expect(err).toBeInstanceOf(ProtocolError);
+        for (const decode of [decodeBatchBody, decodeBatchBodyRaw]) {
+          try {
+            decode(buf);
+          } catch (err) {
+            expect(err).toBeInstanceOf(ProtocolError);
+          }
         }
       }),
       { numRuns: 2000 },
