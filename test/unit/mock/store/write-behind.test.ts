@@ -51,7 +51,7 @@ describe('FileQueue write-behind', () => {
     expect(statSync(join(dir, offsetToFileName(0))).size).toBeGreaterThan(0);
     // Buffer.equals, not toEqual: a deep compare of 3 MB byte by byte took ~25 s.
     const all = Buffer.concat(parts);
-    expect(q.read(0, 3_000_000).equals(all)).toBe(true);
+    expect(q.read(0, 3_000_000)?.equals(all)).toBe(true);
     await nextTurn();
     expect(readFileSync(join(dir, offsetToFileName(0))).subarray(0, 3_000_000).equals(all)).toBe(true);
     q.close();
