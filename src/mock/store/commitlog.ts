@@ -106,20 +106,23 @@ export class CommitLog {
     if (size < MIN_RECORD_SIZE || bytes.readInt32BE(0) !== size) {
       throw new ValidationError(`record TOTALSIZE does not match its ${size} bytes`);
     }
-    const fileSize = this.queue.fileSize;
-    if (size + END_FILE_MIN_BLANK_LENGTH > fileSize) {
-      throw new ValidationError(`record of ${size} bytes exceeds the ${fileSize}-byte commitlog file`);
-    }
-    let f = this.queue.last;
-    if (f === undefined) f = this.queue.createFile(0);
-    if (f.length + size + END_FILE_MIN_BLANK_LENGTH > fileSize) {
-      this.padFile(f);
-      f = this.queue.createFile(f.start + fileSize);
-    }
+    const f = this.fileFor(size);
     const physOffset = f.start + f.length;
     patchPhysicalOffset(bytes, physOffset);
     this.queue.write(f, f.length, bytes);
     return { physOffset, size };
+  }
+
+  /** The file a record of `size` bytes goes into: the last one, or a new one after padding it when it does not fit. */
+  private fileFor(size: number): QueueFile {
+    const fileSize = this.queue.fileSize;
+    if (size + END_FILE_MIN_BLANK_LENGTH > fileSize) {
+      throw new ValidationError(`record of ${size} bytes exceeds the ${fileSize}-byte commitlog file`);
+    }
+    const last = this.queue.last ?? this.queue.createFile(0);
+    if (last.length + size + END_FILE_MIN_BLANK_LENGTH <= fileSize) return last;
+    this.padFile(last);
+    return this.queue.createFile(last.start + fileSize);
   }
 
   /**
@@ -130,16 +133,7 @@ export class CommitLog {
    */
   appendPlanned(rec: PlannedRecord): AppendResult {
     const size = rec.size;
-    const fileSize = this.queue.fileSize;
-    if (size + END_FILE_MIN_BLANK_LENGTH > fileSize) {
-      throw new ValidationError(`record of ${size} bytes exceeds the ${fileSize}-byte commitlog file`);
-    }
-    let f = this.queue.last;
-    if (f === undefined) f = this.queue.createFile(0);
-    if (f.length + size + END_FILE_MIN_BLANK_LENGTH > fileSize) {
-      this.padFile(f);
-      f = this.queue.createFile(f.start + fileSize);
-    }
+    const f = this.fileFor(size);
     const physOffset = f.start + f.length;
     const room = this.queue.reserve(f, size);
     if (room !== undefined) rec.writeAt(room, 0, physOffset);
