@@ -4,6 +4,7 @@
  * @module
  */
 import type { StoredMessageRecord } from '../../message/stored.js';
+import type { MessageStore } from './message-store.js';
 
 /** One committed commitlog record found by {@link CommitLogSource.scan}. */
 export interface SourceRecord {
@@ -109,3 +110,89 @@ export interface GetMessagesResult {
 
 /** How the store gets its commitlog. */
 export type StoreMode = 'plain' | 'dledger';
+
+/** Options of {@link MessageStore}. */
+export interface MessageStoreOptions {
+  /** Root of the broker's store (consumequeue/, config/, and by default commitlog/). */
+  storePathRootDir: string;
+  /**
+   * Directory of the plain commitlog — in dledger mode, the legacy one.
+   * @default `<storePathRootDir>/commitlog`
+   */
+  storePathCommitLog?: string;
+  /**
+   * Commitlog file size in bytes.
+   * @default 1073741824
+   */
+  mappedFileSize?: number;
+  /**
+   * Consume-queue file size in bytes (a multiple of 20).
+   * @default 6000000
+   */
+  consumeQueueFileSize?: number;
+  /**
+   * `plain` (single/master/slave) or `dledger` (the Raft log is the commitlog).
+   * @default 'plain'
+   */
+  mode?: StoreMode;
+  /**
+   * DLedger mode: the committed Raft log; may also be attached later with {@link MessageStore.attachSource}.
+   * @default undefined
+   */
+  source?: CommitLogSource;
+  /**
+   * STOREHOST written into records (`ip:port` of the broker).
+   * @default '127.0.0.1:10911'
+   */
+  storeHost?: string;
+  /**
+   * Clock for STORETIMESTAMP.
+   * @default Date.now
+   */
+  now?: () => number;
+  /**
+   * Byte cap of one pull answer (maxTransferBytesOnMessageInMemory); one message is always returned.
+   * @default 262144
+   */
+  maxTransferBytes?: number;
+  /**
+   * Message cap of one pull answer (maxTransferCountOnMessageInMemory).
+   * @default 32
+   */
+  maxTransferCount?: number;
+  /**
+   * Cap on messages returned by a key query (maxMsgsNumBatch).
+   * @default 64
+   */
+  maxQueryNum?: number;
+}
+
+/** Optional knobs of {@link MessageStore.getMessages}. */
+export interface GetMessagesOptions {
+  /** Byte cap of this answer. @default the store's `maxTransferBytes` */
+  maxBytes?: number;
+  /** Consume-queue filter on tagsCode (tag subscription); unmatched units are skipped. @default undefined */
+  matchTagsCode?: (tagsCode: number) => boolean;
+  /**
+   * Whether out-of-range answers carry a corrected nextBeginOffset (DefaultMessageStore#nextOffsetCorrection: a
+   * master, or a slave with offsetCheckInSlave); false keeps the requested offset.
+   * @default true
+   */
+  correctOffset?: boolean;
+  /**
+   * Where OFFSET_OVERFLOW_BADLY points: `'min-if-zero'` is 4.x (0 when the queue's min offset is 0, else the max
+   * offset), `'max'` is 5.x (the max offset).
+   * @default 'min-if-zero'
+   */
+  overflowBadly?: 'min-if-zero' | 'max';
+}
+
+/** Answer of a key query (QUERY_MESSAGE). */
+export interface QueryResult {
+  /** Matching records, newest first. */
+  records: Buffer[];
+  /** STORETIMESTAMP of the last indexed record (QueryMessageResponseHeader.indexLastUpdateTimestamp). */
+  indexLastUpdateTimestamp: number;
+  /** Physical offset of the last indexed record (indexLastUpdatePhyoffset). */
+  indexLastUpdatePhyoffset: number;
+}
