@@ -22,7 +22,7 @@ import {
   MESSAGE_MAGIC_CODE_V2,
   MessageSysFlag,
 } from './constants.js';
-import { encodeIp, parseHostPort } from './hosts.js';
+import { hostFieldBytes, int32Field, requireSafeInteger } from './record-fields.js';
 import { encodeProperties } from './properties.js';
 import { StoredMessageExt } from './stored-ext.js';
 import type { MessageExt } from './types.js';
@@ -89,30 +89,14 @@ const EMPTY = Buffer.alloc(0);
 const TWO_32 = 2 ** 32;
 
 function writeInt64(buf: Buffer, value: number, pos: number, what: string): void {
-  if (!Number.isSafeInteger(value)) throw new ValidationError(`${what} must be a safe integer, got ${String(value)}`);
+  requireSafeInteger(value, what);
   const hi = Math.floor(value / TWO_32);
   buf.writeInt32BE(hi, pos);
   buf.writeUInt32BE(value - hi * TWO_32, pos + 4);
 }
 
-function int32(value: number | undefined, what: string): number {
-  const v = value ?? 0;
-  if (!Number.isInteger(v) || v < -0x80000000 || v > 0xffffffff) {
-    throw new ValidationError(`${what} must be a 32-bit integer, got ${String(value)}`);
-  }
-  return v | 0;
-}
-
-/** Raw 8- or 20-byte host field (IP + port) for an address string. */
-function hostField(text: string, what: string): Buffer {
-  if (typeof text !== 'string') throw new ValidationError(`${what} must be an ip:port string`);
-  const addr = parseHostPort(text);
-  const ip = encodeIp(addr.host);
-  const out = Buffer.allocUnsafe(ip.length + 4);
-  ip.copy(out, 0);
-  out.writeInt32BE(addr.port, ip.length);
-  return out;
-}
+const int32 = int32Field;
+const hostField = hostFieldBytes;
 
 /**
  * Encodes one stored record. V1 unless the topic is longer than 127 UTF-8 bytes; host V6 bits from the hosts.

@@ -9,7 +9,7 @@
 import { ValidationError } from '../../errors.js';
 import { bodyCrc } from '../../message/crc32.js';
 import { MESSAGE_MAGIC_CODE_V1, MESSAGE_MAGIC_CODE_V2, MessageSysFlag } from '../../message/constants.js';
-import { encodeIp, parseHostPort } from '../../message/hosts.js';
+import { hostFieldBytes, int32Field, requireSafeInteger } from '../../message/record-fields.js';
 import { encodeProperties } from '../../message/properties.js';
 import type { PutMessageInput } from './types.js';
 
@@ -25,26 +25,12 @@ interface HostField {
 }
 
 function hostField(text: string, what: string): HostField {
-  if (typeof text !== 'string') throw new ValidationError(`${what} must be an ip:port string`);
-  const addr = parseHostPort(text);
-  const ip = encodeIp(addr.host);
-  const bytes = Buffer.allocUnsafe(ip.length + 4);
-  ip.copy(bytes, 0);
-  bytes.writeInt32BE(addr.port, ip.length);
+  const bytes = hostFieldBytes(text, what);
   return { bytes, hex: bytes.toString('hex').toUpperCase() };
 }
 
-function int32(value: number | undefined, what: string): number {
-  const v = value ?? 0;
-  if (!Number.isInteger(v) || v < -0x80000000 || v > 0xffffffff) {
-    throw new ValidationError(`${what} must be a 32-bit integer, got ${String(value)}`);
-  }
-  return v | 0;
-}
-
-function safe(value: number, what: string): void {
-  if (!Number.isSafeInteger(value)) throw new ValidationError(`${what} must be a safe integer, got ${String(value)}`);
-}
+const int32 = int32Field;
+const safe = requireSafeInteger;
 
 /** Copies an 8- or 20-byte host field to `buf[pos]` byte by byte (cheaper than Buffer#copy for so few); returns the end. */
 function copySmall(src: Buffer, buf: Buffer, pos: number): number {
