@@ -7,9 +7,8 @@
  */
 
 import type { SubscriptionData } from '../protocol/heartbeat.js';
-import type { ConsumerClient } from './consumer-client.js';
+import type { ConsumeHost } from './consume-host.js';
 import { OffsetMoveGuard, type OffsetMovedEvent, type OffsetMoveSuspectedEvent } from './offset-move.js';
-import type { OffsetStore } from './offset-store.js';
 import type { ProcessQueue } from './process-queue.js';
 import type { ResolvedPushOptions } from './push-options.js';
 import { pullStep } from './pull-step.js';
@@ -29,18 +28,13 @@ export interface PushQueueState {
   guard: OffsetMoveGuard;
 }
 
-/** What the pull loop needs from its push consumer. @internal */
-export interface PushPullHost {
-  /** Resolved options. */
-  readonly settings: ResolvedPushOptions;
-  /** Wire calls. */
-  readonly client: ConsumerClient;
-  /** Offsets. */
-  readonly offsetStore: OffsetStore;
+/**
+ * What the pull loop needs from its push consumer: the options, wire calls, offsets and running flag a consume
+ * service sees too (from {@link ConsumeHost}), plus the pull-side hooks below. @internal
+ */
+export interface PushPullHost extends Pick<ConsumeHost, 'settings' | 'client' | 'offsetStore' | 'isRunning'> {
   /** Whether the listener is orderly. */
   readonly isOrderly: boolean;
-  /** Whether pulling may go on. */
-  isRunning(): boolean;
   /**
    * The subscription of a topic (undefined once unsubscribed).
    * @param topic - topic
